@@ -1,0 +1,1 @@
+"""Rostrum: medical congresses and continuing medical education, end to end."""

@@ -1,0 +1,191 @@
+"""Reads of the programme. Every list takes its event explicitly and costs a fixed number of queries."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from rostrum.programme.models import (
+    Audience,
+    Event,
+    Person,
+    Presentation,
+    PresentationSpeaker,
+    Room,
+    Session,
+    SessionPerson,
+    SessionType,
+    Topic,
+)
+
+
+def event_list(*, include_unpublished: bool = False) -> QuerySet[Event]:
+    events = Event.objects.all()
+    return events if include_unpublished else events.filter(is_published=True)
+
+
+def event_get(*, slug: str, include_unpublished: bool = False) -> Event:
+    try:
+        return event_list(include_unpublished=include_unpublished).get(slug=slug)
+    except Event.DoesNotExist as error:
+        raise Http404(f"No event '{slug}'.") from error
+
+
+def event_days(*, event: Event) -> list[dt.date]:
+    """Every calendar day of the event, in its own time zone."""
+    days, day = [], event.start_date
+    while day <= event.end_date:
+        days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def local_day_bounds(*, event: Event, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants at which `day` starts and ends in the event's time zone."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=event.tz)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=event.tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class SessionFilters:
+    """The filters of the programme pages and the API: each value is a slug or choice, empty for all."""
+
+    day: dt.date | None = None
+    session_type: str = ""
+    topic: str = ""
+    audience: str = ""
+    format: str = ""
+    level: str = ""
+    room: str = ""
+    ids: tuple[int, ...] = field(default_factory=tuple)
+
+    @property
+    def active(self) -> bool:
+        return any(
+            [self.day, self.session_type, self.topic, self.audience, self.format, self.level, self.room]
+        )
+
+
+def _presentations_prefetch() -> Prefetch:
+    speakers = Prefetch(
+        "speaker_roles",
+        queryset=PresentationSpeaker.objects.select_related("person").order_by("position", "id"),
+    )
+    return Prefetch(
+        "presentations",
+        queryset=Presentation.objects.order_by("starts_at", "position").prefetch_related(speakers),
+    )
+
+
+def session_list(
+    *, event: Event, filters: SessionFilters | None = None, with_presentations: bool = False
+) -> QuerySet[Session]:
+    """The event's sessions in time order, filtered; people, types, rooms and topics come along."""
+    filters = filters or SessionFilters()
+    sessions = (
+        Session.objects.filter(event=event)
+        .select_related("session_type", "room")
+        .prefetch_related(
+            "topics",
+            "audiences",
+            Prefetch(
+                "roles", queryset=SessionPerson.objects.select_related("person").order_by("position", "id")
+            ),
+        )
+        .order_by("starts_at", "room__position", "code")
+    )
+    if with_presentations:
+        sessions = sessions.prefetch_related(_presentations_prefetch())
+    if filters.day:
+        start, end = local_day_bounds(event=event, day=filters.day)
+        sessions = sessions.filter(starts_at__gte=start, starts_at__lt=end)
+    if filters.session_type:
+        sessions = sessions.filter(session_type__slug=filters.session_type)
+    if filters.topic:
+        sessions = sessions.filter(topics__slug=filters.topic)
+    if filters.audience:
+        sessions = sessions.filter(audiences__slug=filters.audience)
+    if filters.format:
+        sessions = sessions.filter(format=filters.format)
+    if filters.level:
+        sessions = sessions.filter(level=filters.level)
+    if filters.room:
+        sessions = sessions.filter(room__slug=filters.room)
+    if filters.ids:
+        sessions = sessions.filter(pk__in=filters.ids)
+    return sessions.distinct() if filters.topic or filters.audience else sessions
+
+
+def session_get(*, event: Event, slug: str) -> Session:
+    sessions = session_list(event=event, with_presentations=True).prefetch_related("supporting_organisations")
+    try:
+        return sessions.get(slug=slug)
+    except Session.DoesNotExist as error:
+        raise Http404(f"No session '{slug}' in {event.slug}.") from error
+
+
+def presentation_list(*, event: Event) -> QuerySet[Presentation]:
+    speakers = Prefetch(
+        "speaker_roles",
+        queryset=PresentationSpeaker.objects.select_related("person").order_by("position", "id"),
+    )
+    return (
+        Presentation.objects.filter(event=event)
+        .select_related("session", "session__room", "session__session_type")
+        .prefetch_related(speakers)
+        .order_by("starts_at", "session__room__position", "position")
+    )
+
+
+def person_list(*, event: Event) -> QuerySet[Person]:
+    return Person.objects.filter(event=event).order_by("family_name", "printed_name")
+
+
+def person_get(*, event: Event, code: str) -> Person:
+    try:
+        return person_list(event=event).get(code=code)
+    except Person.DoesNotExist as error:
+        raise Http404(f"No person '{code}' in {event.slug}.") from error
+
+
+def person_appearances(*, person: Person) -> tuple[QuerySet[SessionPerson], QuerySet[PresentationSpeaker]]:
+    """The sessions a person chairs or moderates, and the presentations they give, in time order."""
+    session_roles = (
+        SessionPerson.objects.filter(person=person)
+        .select_related("session", "session__room", "session__session_type")
+        .order_by("session__starts_at")
+    )
+    talks = (
+        PresentationSpeaker.objects.filter(person=person)
+        .select_related("presentation", "presentation__session", "presentation__session__room")
+        .order_by("presentation__starts_at")
+    )
+    return session_roles, talks
+
+
+def room_list(*, event: Event) -> QuerySet[Room]:
+    return Room.objects.filter(event=event).order_by("position", "name")
+
+
+def session_type_list() -> QuerySet[SessionType]:
+    return SessionType.objects.all()
+
+
+def session_type_get(*, slug: str) -> SessionType:
+    try:
+        return SessionType.objects.get(slug=slug)
+    except SessionType.DoesNotExist as error:
+        raise Http404(f"No session type '{slug}'.") from error
+
+
+def filter_choices(*, event: Event) -> dict[str, QuerySet]:
+    """The values the event's sessions actually use, for the filter menus."""
+    sessions = Session.objects.filter(event=event)
+    return {
+        "session_types": SessionType.objects.filter(sessions__in=sessions).distinct(),
+        "topics": Topic.objects.filter(sessions__in=sessions).distinct(),
+        "audiences": Audience.objects.filter(sessions__in=sessions).distinct(),
+        "rooms": room_list(event=event),
+    }
