@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "rostrum.core",
     "rostrum.accounts",
     "rostrum.programme",
+    "rostrum.demo",
 ]
 
 MIDDLEWARE = [

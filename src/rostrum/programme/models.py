@@ -381,3 +381,43 @@ class PresentationSpeaker(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+
+class AgendaEntry(models.Model):
+    """A session or presentation a signed-in user starred for their personal programme."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="agenda_entries")
+    session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    presentation = models.ForeignKey(
+        Presentation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(session__isnull=False) ^ models.Q(presentation__isnull=False),
+                name="agenda_entry_is_session_or_presentation",
+            ),
+            models.UniqueConstraint(fields=["user", "session"], name="agenda_entry_unique_session"),
+            models.UniqueConstraint(fields=["user", "presentation"], name="agenda_entry_unique_presentation"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.session or self.presentation)
+
+
+class CalendarSubscription(models.Model):
+    """The secret token of a user's private iCal feed of their personal programme; revocable."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="calendar_subscriptions")
+    token = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user}"

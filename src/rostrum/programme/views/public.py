@@ -1,6 +1,7 @@
 """Public programme pages: read through selectors, render templates."""
 
 from django.shortcuts import render
+from django.urls import path
 
 from rostrum.programme import selectors
 
@@ -43,3 +44,14 @@ def session_type_list(request):
 def session_type_detail(request, slug):
     session_type = selectors.session_type_get(slug=slug)
     return render(request, "programme/session_type.html", {"session_type": session_type})
+
+
+urlpatterns = [
+    path("", front_page, name="front"),
+    path("session-types/", session_type_list, name="session-types"),
+    path("session-types/<slug:slug>/", session_type_detail, name="session-type"),
+    path("events/<slug:event>/", programme, name="event"),
+    path("events/<slug:event>/people/", person_list, name="people"),
+    path("events/<slug:event>/people/<slug:code>/", person_detail, name="person"),
+    path("events/<slug:event>/sessions/<slug:session>/", session_detail, name="session"),
+]

@@ -1,3 +1,0 @@
-"""Read API of the programme under /api/v1/ (filled in by the API work)."""
-
-urlpatterns = []

@@ -1,0 +1,3 @@
+"""programme API."""
+
+urlpatterns = []

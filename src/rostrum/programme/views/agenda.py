@@ -1,0 +1,3 @@
+"""agenda pages."""
+
+urlpatterns = []
