@@ -5,6 +5,7 @@ Without /usr/bin/chromium the tests skip, except under CI=true, where a missing 
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -17,11 +18,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def chromium_path():
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+    found = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not found:
         if os.environ.get("CI") == "true":
             pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must run the browser tests.")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    return found
 
 
 @pytest.fixture(scope="session")
