@@ -176,8 +176,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("ROSTRUM_MEDIA_ROOT", VAR_DIR / "media"))
 
-# E-mail: printed to the console unless ROSTRUM_EMAIL_BACKEND names another (e.g. SMTP with its host).
-EMAIL_BACKEND_PATH = os.environ.get("ROSTRUM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: printed to the console while debugging, SMTP (ROSTRUM_EMAIL_HOST, ...) in production.
+EMAIL_BACKEND_PATH = os.environ.get(
+    "ROSTRUM_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
@@ -200,7 +203,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF, "ws:", "wss:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "frame-ancestors": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
 
@@ -215,7 +218,7 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
