@@ -87,7 +87,9 @@ ASGI_APPLICATION = "rostrum.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # accounts' templates come before the app directories: allauth is installed ahead of our apps and its
+        # own layouts would otherwise win over the ones that give its pages the site's look.
+        "DIRS": [BASE_DIR / "templates", BASE_DIR / "accounts" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -108,7 +110,6 @@ if not DATABASE_URL:
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'rostrum.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL and a busy timeout let a demo server, a task worker and tests write side by side.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -155,6 +156,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ROSTRUM_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_ADAPTER = "rostrum.accounts.adapter.AccountAdapter"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
@@ -164,6 +166,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing root while debugging
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -179,7 +183,9 @@ MEDIA_ROOT = Path(os.environ.get("ROSTRUM_MEDIA_ROOT", VAR_DIR / "media"))
 # E-mail: printed to the console while debugging, SMTP (ROSTRUM_EMAIL_HOST, ...) in production.
 EMAIL_BACKEND_PATH = os.environ.get(
     "ROSTRUM_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
@@ -255,3 +261,5 @@ LOGGING = {
 # Shown on pages and certificates; a society sets its own.
 ROSTRUM_SITE_NAME = os.environ.get("ROSTRUM_SITE_NAME", "Rostrum")
 ROSTRUM_SOCIETY_NAME = os.environ.get("ROSTRUM_SOCIETY_NAME", "European Society of Radiology")
+# Where the site is reached from outside: calendar and spreadsheet exports carry absolute links.
+ROSTRUM_BASE_URL = os.environ.get("ROSTRUM_BASE_URL", "http://127.0.0.1:8000")

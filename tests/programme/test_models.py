@@ -1,7 +1,7 @@
 from rostrum.programme import services
 from rostrum.programme.enums import ProgrammeStatus
 from rostrum.programme.models import Event
-from tests.factories.programme import EventFactory, RoomFactory, SessionFactory, vienna
+from tests.factories.programme import EventFactory, RoomFactory, SessionFactory, SessionTypeFactory, vienna
 
 
 def test_moving_a_session_bumps_its_revision_and_the_programme_version(db):
@@ -38,3 +38,21 @@ def test_room_change_bumps_revision(db):
 
 def test_online_event_prints_its_place_as_online(db):
     assert EventFactory(venue="", is_online=True).place == "online"
+
+
+def test_editing_an_event_bumps_its_programme_version(db):
+    event = EventFactory()
+    version = Event.objects.get(pk=event.pk).programme_version
+    event.title = "ECR 2030 (renamed)"
+    event.save()
+    assert Event.objects.get(pk=event.pk).programme_version > version
+
+
+def test_renaming_a_session_type_bumps_the_events_that_use_it(db):
+    session = SessionFactory(session_type=SessionTypeFactory())
+    other = EventFactory()
+    before = {e.pk: e.programme_version for e in Event.objects.all()}
+    session.session_type.name = "Refresher Course (new name)"
+    session.session_type.save()
+    after = {e.pk: e.programme_version for e in Event.objects.all()}
+    assert (after[session.event_id] > before[session.event_id], after[other.pk]) == (True, before[other.pk])

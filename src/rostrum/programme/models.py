@@ -113,11 +113,23 @@ class Event(models.Model):
     programme_changed_at = models.DateTimeField(auto_now_add=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
 
+    VERSION_FIELDS = ("programme_version", "programme_changed_at")
+
     class Meta:
         ordering = ["-start_date", "title"]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The programme version only moves forward, through programme_touch(); saving a stale instance (an
+        # admin form) must not rewind it, or an old ETag could name new content.
+        if not self._state.adding:
+            fields = kwargs.get("update_fields") or [
+                f.name for f in self._meta.concrete_fields if not f.primary_key
+            ]
+            kwargs["update_fields"] = [f for f in fields if f not in self.VERSION_FIELDS]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("programme:event", kwargs={"event": self.slug})

@@ -7,12 +7,15 @@ invalidate exports just the same.
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from rostrum.programme import models
+from rostrum.accounts.signals import account_deleting, personal_data_requested
+from rostrum.programme import models, search
 from rostrum.programme.services import programme_touch
+from rostrum.programme.signals import programme_changed
 
 DIRECT = (models.Room, models.Person, models.Session, models.Presentation)
 VIA_SESSION = (models.SessionPerson,)
 VIA_PRESENTATION = (models.PresentationSpeaker,)
+CATALOGUE = (models.SessionType, models.Topic, models.Audience, models.Organisation)
 
 
 def _event_id(instance) -> int | None:
@@ -39,7 +42,79 @@ def touch_on_change(sender, instance, **kwargs):
             programme_touch(event_id)
 
 
+@receiver(post_save, sender=models.Event)
+def touch_on_event_change(sender, instance, raw=False, **kwargs):
+    # Title, time zone or venue appear in every export.
+    if not raw:
+        programme_touch(instance.pk)
+
+
+def _events_using(instance) -> set[int]:
+    """The events whose exports print this catalogue entry (a type, topic, audience or organisation)."""
+    sessions = models.Session.objects.all()
+    if isinstance(instance, models.SessionType):
+        sessions = sessions.filter(session_type=instance)
+    elif isinstance(instance, models.Topic):
+        sessions = sessions.filter(topics=instance)
+    elif isinstance(instance, models.Audience):
+        sessions = sessions.filter(audiences=instance)
+    else:
+        sessions = sessions.filter(supporting_organisations=instance)
+    event_ids = set(sessions.values_list("event_id", flat=True).distinct())
+    if isinstance(instance, models.Organisation):
+        event_ids |= set(instance.supported_events.values_list("pk", flat=True))
+    return event_ids
+
+
+@receiver([post_save, post_delete])
+def touch_on_catalogue_change(sender, instance, raw=False, **kwargs):
+    if sender in CATALOGUE and not raw and instance.pk:
+        for event_id in _events_using(instance):
+            programme_touch(event_id)
+
+
 @receiver(m2m_changed)
 def touch_on_m2m_change(sender, instance, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, models.Session):
-        programme_touch(instance.event_id)
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(
+        instance, models.Session | models.Event
+    ):
+        programme_touch(instance.event_id if isinstance(instance, models.Session) else instance.pk)
+
+
+@receiver(programme_changed)
+def reindex_search(sender, event_id, **kwargs):
+    # After commit, once per changed version: an import of thousands of rows rebuilds the event's index once.
+    search.event_reindex(event_id, only_if_changed=True)
+
+
+@receiver(personal_data_requested)
+def export_personal_programme(sender, user, **kwargs):
+    """The user's personal programme for their data download (the feeds' secret tokens stay out of it)."""
+    entries = models.AgendaEntry.objects.filter(user=user).select_related(
+        "session__event", "presentation__event"
+    )
+    return {
+        "agenda": [
+            {
+                "event": (entry.session or entry.presentation).event.slug,
+                "kind": "session" if entry.session_id else "presentation",
+                "code": (entry.session or entry.presentation).code,
+                "title": (entry.session or entry.presentation).title,
+                "starred": entry.created.isoformat(),
+            }
+            for entry in entries.order_by("created", "pk")
+        ],
+        "calendar_subscriptions": [
+            {
+                "created": feed.created.isoformat(),
+                "revoked": feed.revoked.isoformat() if feed.revoked else None,
+            }
+            for feed in models.CalendarSubscription.objects.filter(user=user).order_by("created", "pk")
+        ],
+    }
+
+
+@receiver(account_deleting)
+def delete_personal_programme(sender, user, **kwargs):
+    models.AgendaEntry.objects.filter(user=user).delete()
+    models.CalendarSubscription.objects.filter(user=user).delete()

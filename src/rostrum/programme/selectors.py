@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from rostrum.programme.errors import ProgrammeError
 from rostrum.programme.models import (
     Audience,
     Event,
@@ -18,6 +19,8 @@ from rostrum.programme.models import (
     SessionType,
     Topic,
 )
+from rostrum.programme.search import SearchPage
+from rostrum.programme.search import search as search_index
 
 
 def event_list(*, include_unpublished: bool = False) -> QuerySet[Event]:
@@ -80,13 +83,17 @@ def _presentations_prefetch() -> Prefetch:
 
 
 def session_list(
-    *, event: Event, filters: SessionFilters | None = None, with_presentations: bool = False
+    *, event: Event | None, filters: SessionFilters | None = None, with_presentations: bool = False
 ) -> QuerySet[Session]:
-    """The event's sessions in time order, filtered; people, types, rooms and topics come along."""
+    """The event's sessions in time order, filtered; people, types, rooms and topics come along.
+
+    `event=None` reads the sessions of every published event (the API's list across events).
+    """
     filters = filters or SessionFilters()
+    # Read through the event's manager, each session knows its event without a query (URLs, time zone).
+    sessions = event.sessions.all() if event else Session.objects.filter(event__is_published=True)
     sessions = (
-        Session.objects.filter(event=event)
-        .select_related("session_type", "room")
+        sessions.select_related("event", "session_type", "room")
         .prefetch_related(
             "topics",
             "audiences",
@@ -94,11 +101,16 @@ def session_list(
                 "roles", queryset=SessionPerson.objects.select_related("person").order_by("position", "id")
             ),
         )
-        .order_by("starts_at", "room__position", "code")
+        .order_by("starts_at", "room__position", "code", "event_id")
     )
     if with_presentations:
         sessions = sessions.prefetch_related(_presentations_prefetch())
     if filters.day:
+        if event is None:
+            raise ProgrammeError(
+                "Choose an event to filter by day: a day starts at another time in each event's time zone.",
+                field="day",
+            )
         start, end = local_day_bounds(event=event, day=filters.day)
         sessions = sessions.filter(starts_at__gte=start, starts_at__lt=end)
     if filters.session_type:
@@ -132,15 +144,37 @@ def presentation_list(*, event: Event) -> QuerySet[Presentation]:
         queryset=PresentationSpeaker.objects.select_related("person").order_by("position", "id"),
     )
     return (
-        Presentation.objects.filter(event=event)
+        event.presentations.all()
         .select_related("session", "session__room", "session__session_type")
         .prefetch_related(speakers)
         .order_by("starts_at", "session__room__position", "position")
     )
 
 
+def presentation_rows(*, event: Event, fields: tuple[str, ...]) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The event's presentations as plain rows for whole-programme files (frab schedule.xml): three queries.
+
+    Rows instead of model instances because a congress has ~3,000 talks and the file must be written in well
+    under a second. Returns the presentations (`fields`, which may follow `session__...`) in programme order,
+    the speakers (presentation_id, person_id, person__code, person__printed_name) in printed order, and the
+    sessions' topics (session_id, topic__name) by name.
+    """
+    presentations = presentation_list(event=event).prefetch_related(None).values(*fields)
+    speakers = (
+        PresentationSpeaker.objects.filter(presentation__event=event)
+        .order_by("position", "id")
+        .values_list("presentation_id", "person_id", "person__code", "person__printed_name")
+    )
+    topics = (
+        Session.topics.through.objects.filter(session__event=event)
+        .order_by("topic__name")
+        .values_list("session_id", "topic__name")
+    )
+    return presentations, speakers, topics
+
+
 def person_list(*, event: Event) -> QuerySet[Person]:
-    return Person.objects.filter(event=event).order_by("family_name", "printed_name")
+    return event.people.order_by("family_name", "printed_name", "code")
 
 
 def person_get(*, event: Event, code: str) -> Person:
@@ -180,6 +214,17 @@ def session_type_get(*, slug: str) -> SessionType:
         raise Http404(f"No session type '{slug}'.") from error
 
 
+def session_type_upcoming_sessions(
+    *, session_type: SessionType, since: dt.datetime, limit: int = 200
+) -> QuerySet[Session]:
+    """Sessions of one type across published events that have not ended by `since`, soonest first."""
+    return (
+        Session.objects.filter(session_type=session_type, event__is_published=True, ends_at__gt=since)
+        .select_related("event", "room")
+        .order_by("starts_at", "event__slug", "code")[:limit]
+    )
+
+
 def filter_choices(*, event: Event) -> dict[str, QuerySet]:
     """The values the event's sessions actually use, for the filter menus."""
     sessions = Session.objects.filter(event=event)
@@ -189,3 +234,11 @@ def filter_choices(*, event: Event) -> dict[str, QuerySet]:
         "audiences": Audience.objects.filter(sessions__in=sessions).distinct(),
         "rooms": room_list(event=event),
     }
+
+
+def search(*, q: str, event: Event | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+    """Sessions, presentations, people and topics of published events matching `q`, best first.
+
+    SQLite's FTS5 or PostgreSQL's full-text search, whichever the database is (`programme/search.py`).
+    """
+    return search_index(q=q, event=event, limit=limit, offset=offset)

@@ -16,9 +16,26 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from rostrum.core.services import activity_log
-from rostrum.programme.enums import ProgrammeStatus
+from rostrum.programme.agenda import (  # noqa: F401 - the personal agenda's writes are services too
+    agenda_star,
+    agenda_unstar,
+    calendar_subscription_create,
+    calendar_subscription_revoke,
+)
+from rostrum.programme.enums import ProgrammeStatus, SessionRole
 from rostrum.programme.errors import ProgrammeError
-from rostrum.programme.models import Event, Presentation, Room, Session
+from rostrum.programme.models import (
+    Audience,
+    Event,
+    Organisation,
+    Person,
+    Presentation,
+    Room,
+    Session,
+    SessionPerson,
+    SessionType,
+    Topic,
+)
 from rostrum.programme.signals import programme_changed
 
 _batch: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar("programme_batch", default=None)
@@ -95,6 +112,75 @@ def event_update(event: Event, *, by=None, **fields: Any) -> Event:
     activity_log(action="programme.event.updated", actor=by, obj=event, data={"fields": sorted(fields)})
     programme_touch(event.pk)
     return event
+
+
+@transaction.atomic
+def event_delete(event: Event, *, by=None) -> None:
+    """Delete an event with its whole programme (rooms, sessions, presentations, people).
+
+    Side effects: activity log; the programme version bumps of the cascade collapse into one.
+    """
+    activity_log(action="programme.event.deleted", actor=by, obj=event, data={"slug": event.slug})
+    with programme_batch():
+        event.delete()
+
+
+def _catalogue_get_or_create(model, *, by, slug: str, **defaults: Any):
+    """A row shared by all events, found by its slug (or name when it has none), created when missing."""
+    lookup = {"slug": slug} if slug else {"name": defaults.pop("name")}
+    row = model.objects.filter(**lookup).first()
+    if row:
+        return row
+    row = model(**lookup, **defaults)
+    _full_clean(row)
+    row.save()
+    activity_log(action=f"programme.{model._meta.model_name}.created", actor=by, obj=row)
+    return row
+
+
+@transaction.atomic
+def organisation_get_or_create(*, name: str, acronym: str = "", by=None) -> Organisation:
+    """The society, organiser or vendor of this name, created when missing. Side effects: activity log."""
+    return _catalogue_get_or_create(Organisation, by=by, slug="", name=name, acronym=acronym)
+
+
+@transaction.atomic
+def topic_get_or_create(*, name: str, by=None) -> Topic:
+    """The topic (subspecialty) of this name, created when missing. Side effects: activity log."""
+    return _catalogue_get_or_create(Topic, by=by, slug=slugify(name), name=name)
+
+
+@transaction.atomic
+def audience_get_or_create(*, name: str, by=None) -> Audience:
+    """The audience (radiographers, ...) of this name, created when missing. Side effects: activity log."""
+    return _catalogue_get_or_create(Audience, by=by, slug=slugify(name), name=name)
+
+
+@transaction.atomic
+def session_type_update_or_create(*, code: str, by=None, **fields: Any) -> tuple[SessionType, bool]:
+    """The catalogue's session type with this code, created or brought up to date; returns (type, created).
+
+    Side effects: activity log when it was created or a field changed.
+    """
+    session_type = SessionType.objects.filter(code=code).first()
+    created = session_type is None
+    session_type = session_type or SessionType(code=code)
+    changed = sorted(name for name, value in fields.items() if getattr(session_type, name) != value)
+    if not created and not changed:
+        return session_type, False
+    for name in changed:
+        setattr(session_type, name, fields[name])
+    _full_clean(session_type)
+    try:
+        with transaction.atomic():
+            session_type.save()
+    except IntegrityError as error:
+        raise ProgrammeError(
+            f"Another session type uses the slug '{session_type.slug}' already.", field="slug"
+        ) from error
+    action = "programme.session_type.created" if created else "programme.session_type.updated"
+    activity_log(action=action, actor=by, obj=session_type, data={"fields": changed})
+    return session_type, created
 
 
 @transaction.atomic
@@ -176,6 +262,29 @@ def session_cancel(session: Session, *, by=None, reason: str = "") -> Session:
 
 
 @transaction.atomic
+def session_person_add(session: Session, *, person: Person, role: str, by=None) -> SessionPerson:
+    """Give a person a role in a whole session (moderator, chair, coordinator, ...); twice counts once.
+
+    Side effects: activity log when added, programme version bump.
+    """
+    if role not in SessionRole.values:
+        raise ProgrammeError(f"'{role}' is not a role in a session.", field="role")
+    if person.event_id != session.event_id:
+        raise ProgrammeError("The person belongs to another event.", field="person")
+    session_person, created = SessionPerson.objects.get_or_create(
+        session=session, person=person, role=role, defaults={"position": session.roles.count()}
+    )
+    if created:
+        activity_log(
+            action="programme.session.person_added",
+            actor=by,
+            obj=session,
+            data={"person": person.code, "role": role},
+        )
+    return session_person
+
+
+@transaction.atomic
 def presentation_create(
     *, session: Session, title: str, starts_at, ends_at, code: str = "", speakers=(), by=None, **fields: Any
 ) -> Presentation:
@@ -202,3 +311,53 @@ def presentation_create(
         presentation.speaker_roles.create(person=person, position=index)
     activity_log(action="programme.presentation.created", actor=by, obj=presentation)
     return presentation
+
+
+@transaction.atomic
+def presentation_update(
+    presentation: Presentation, *, by=None, speakers=None, **fields: Any
+) -> Presentation:
+    """Change a timed item; `speakers`, when given, replaces its speakers (people in printed order).
+
+    Side effects: activity log with the changed fields, revision bump on a time or status change.
+    """
+    for name, value in fields.items():
+        setattr(presentation, name, value)
+    _full_clean(presentation, exclude=["event", "session"])
+    presentation.save()
+    if speakers is not None:
+        presentation.speaker_roles.all().delete()
+        for index, person in enumerate(speakers):
+            presentation.speaker_roles.create(person=person, position=index)
+    changed = sorted([*fields, *(["speakers"] if speakers is not None else [])])
+    activity_log(
+        action="programme.presentation.updated", actor=by, obj=presentation, data={"fields": changed}
+    )
+    return presentation
+
+
+@transaction.atomic
+def person_create(*, event: Event, code: str, printed_name: str, by=None, **fields: Any) -> Person:
+    """Add a speaker, moderator or tutor to the event. Side effects: activity log."""
+    person = Person(event=event, code=code, printed_name=printed_name, **fields)
+    _full_clean(person, exclude=["event"])
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as error:
+        raise ProgrammeError(
+            f"The event has a person with the code '{code}' already.", field="code"
+        ) from error
+    activity_log(action="programme.person.created", actor=by, obj=person)
+    return person
+
+
+@transaction.atomic
+def person_update(person: Person, *, by=None, **fields: Any) -> Person:
+    """Change a person's printed name, city, country, ... Side effects: activity log."""
+    for name, value in fields.items():
+        setattr(person, name, value)
+    _full_clean(person, exclude=["event"])
+    person.save()
+    activity_log(action="programme.person.updated", actor=by, obj=person, data={"fields": sorted(fields)})
+    return person
