@@ -1,20 +1,41 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from rostrum.programme import api as programme_api
 
+# ReDoc styles itself with <style> elements it adds at run time (they carry this page's nonce) and runs its
+# search in a worker it builds from a blob; the rest of the site's policy holds.
+REDOC_CSP = {
+    **settings.SECURE_CSP,
+    "style-src": [*settings.SECURE_CSP["style-src"], CSP.NONCE],
+    "worker-src": [CSP.SELF, "blob:"],
+}
+
 api_patterns = [
     *programme_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        csp_override(REDOC_CSP)(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
+        name="redoc",
+    ),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("account/", include("rostrum.accounts.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("", include("rostrum.programme.urls")),
 ]

@@ -2,6 +2,10 @@ from django.contrib import admin
 
 from rostrum.core.models import ActivityLog
 
+admin.site.site_header = "Rostrum back office"
+admin.site.site_title = "Rostrum back office"
+admin.site.index_title = "Congresses, programmes and members"
+
 
 @admin.register(ActivityLog)
 class ActivityLogAdmin(admin.ModelAdmin):
