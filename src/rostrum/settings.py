@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "rostrum.core",
     "rostrum.accounts",
     "rostrum.programme",
+    "rostrum.memberships",
     "rostrum.demo",
 ]
 
@@ -177,6 +178,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Programme exports (schedule.xml, .ics, ...) are kept here per programme version and served by sendfile.
+ROSTRUM_EXPORT_CACHE_DIR = Path(os.environ.get("ROSTRUM_EXPORT_CACHE_DIR", VAR_DIR / "exports"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("ROSTRUM_MEDIA_ROOT", VAR_DIR / "media"))
 

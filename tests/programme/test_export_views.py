@@ -1,3 +1,5 @@
+import datetime as dt
+
 import icalendar
 import pytest
 from django.core.cache import cache
@@ -58,8 +60,11 @@ def test_export_serves_each_file_with_its_type_and_name(client, programme, file,
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == f'inline; filename="{programme.event.slug}-{file}"'
     assert response["Last-Modified"] == http_date(programme.event.programme_changed_at.timestamp())
-    assert response["ETag"] == f'"{programme.event.pk}.{programme.event.programme_version}.{format}"'
-    assert response.content
+    changed = int(programme.event.programme_changed_at.timestamp() * 1e6)
+    assert (
+        response["ETag"] == f'"{programme.event.pk}.{programme.event.programme_version}-{changed}.{format}"'
+    )
+    assert response.getvalue()
 
 
 def test_export_answers_304_to_if_none_match(client, programme):
@@ -67,7 +72,7 @@ def test_export_answers_304_to_if_none_match(client, programme):
 
     again = client.get(url(programme.event, "schedule.ics"), headers={"if-none-match": first["ETag"]})
 
-    assert (again.status_code, again.content, again["ETag"]) == (304, b"", first["ETag"])
+    assert (again.status_code, again.getvalue(), again["ETag"]) == (304, b"", first["ETag"])
 
 
 def test_export_answers_304_to_if_modified_since(client, programme):
@@ -90,8 +95,8 @@ def test_export_changes_etag_and_body_after_a_programme_change(client, programme
 
     assert stale.status_code == 200
     assert stale["ETag"] != before["ETag"]
-    assert b"DTSTART;TZID=Europe/Vienna:20300603T170000" in before.content
-    assert b"DTSTART;TZID=Europe/Vienna:20300603T180000" in stale.content
+    assert b"DTSTART;TZID=Europe/Vienna:20300603T170000" in before.getvalue()
+    assert b"DTSTART;TZID=Europe/Vienna:20300603T180000" in stale.getvalue()
 
 
 def test_export_warm_requests_cost_one_query(client, programme, django_assert_num_queries):
@@ -104,7 +109,7 @@ def test_export_warm_requests_cost_one_query(client, programme, django_assert_nu
             url(programme.event, "schedule.ics"), headers={"if-none-match": first["ETag"]}
         )
 
-    assert (cached.status_code, cached.content) == (200, first.content)
+    assert (cached.status_code, cached.getvalue()) == (200, first.getvalue())
     assert not_modified.status_code == 304
 
 
@@ -129,7 +134,7 @@ def test_session_ics_holds_only_that_session(client, programme):
         reverse("programme:session-ics", kwargs={"event": programme.event.slug, "session": "rc-1203"})
     )
 
-    calendar = icalendar.Calendar.from_ical(response.content)
+    calendar = icalendar.Calendar.from_ical(response.getvalue())
     assert response["Content-Disposition"] == f'inline; filename="{programme.event.slug}-rc-1203.ics"'
     assert [str(v["UID"]) for v in calendar.walk("VEVENT")] == [f"{programme.course.guid}@rostrum"]
     assert str(calendar["X-WR-CALNAME"]) == "RC 1203 Paediatric ultrasound"
@@ -145,7 +150,7 @@ def test_session_ics_follows_a_cancellation_and_answers_304_until_then(client, p
     after = client.get(path, headers={"if-none-match": first["ETag"]})
 
     assert after.status_code == 200
-    assert str(icalendar.Calendar.from_ical(after.content).walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
+    assert str(icalendar.Calendar.from_ical(after.getvalue()).walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
 
 
 def test_session_ics_of_another_events_session_is_404(client, programme):
@@ -167,5 +172,19 @@ def test_exports_of_two_events_never_share_a_cached_file(client, programme):
     theirs = client.get(url(other.event, "programme.csv"))
 
     assert mine["ETag"] != theirs["ETag"]
-    assert other.event.title.encode() in theirs.content
-    assert other.event.title.encode() not in mine.content
+    assert other.event.title.encode() in theirs.getvalue()
+    assert other.event.title.encode() not in mine.getvalue()
+
+
+def test_export_keeps_only_the_files_of_the_last_two_programme_versions(client, programme, settings):
+    for minutes in (10, 20, 30):
+        session = programme.event.sessions.order_by("starts_at").first()
+        services.session_update(
+            session,
+            starts_at=session.starts_at + dt.timedelta(minutes=minutes),
+            ends_at=session.ends_at + dt.timedelta(minutes=minutes),
+        )
+        assert client.get(url(programme.event, "schedule.ics")).status_code == 200
+
+    kept = list(settings.ROSTRUM_EXPORT_CACHE_DIR.glob(f"{programme.event.pk}.*.ics"))
+    assert len(kept) == 2

@@ -1,22 +1,27 @@
 """Exports cached under the programme version they were made from, for the HTTP views.
 
 Every programme change bumps `Event.programme_version` in the same transaction as the change, so a file
-cached under (event, version, format) can never be staler than its key: nothing has to be deleted when the
-programme changes, and a new version simply misses the cache once. Old versions' files expire.
+cached under (event, version, format) can never be staler than its name: nothing has to be invalidated when
+the programme changes, and a new version simply misses once.
+
+The cache is a directory of files (ROSTRUM_EXPORT_CACHE_DIR), one per (event, version, format), because a file
+can be handed to the server's sendfile: a warm multi-megabyte schedule.xml then costs the one query of
+`programme_stamp` and no copying through Python. Each host (and each of its workers) shares its directory;
+a file is written once under a temporary name and renamed into place, so readers never see half a file.
 """
 
 import datetime as dt
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from django.core.cache import cache
+from django.conf import settings
 from django.db import connection
 from django.http import Http404
 
 from rostrum.programme.models import Event
-
-# A file asked for all day stays cached all day; an old version's file is gone a day after its last use.
-CACHE_SECONDS = 60 * 60 * 24
 
 
 @dataclass(frozen=True)
@@ -28,8 +33,11 @@ class ProgrammeStamp:
     changed_at: dt.datetime
 
     def key(self, tag: str) -> str:
-        """Names one file of this version: the cache key and the ETag."""
-        return f"{self.event_id}.{self.version}.{tag}"
+        """Names one file of this version: the cached file's name and the ETag.
+
+        The change time is part of it because a database made anew hands out event ids and versions again.
+        """
+        return f"{self.event_id}.{self.version}-{int(self.changed_at.timestamp() * 1e6)}.{tag}"
 
 
 def _stamp_sql() -> str:
@@ -63,11 +71,25 @@ def programme_stamp(*, slug: str) -> ProgrammeStamp:
     return ProgrammeStamp(event_id=event_id, version=version, changed_at=changed_at)
 
 
-def cached_export(stamp: ProgrammeStamp, *, tag: str, render: Callable[[], bytes]) -> bytes:
-    """The file `tag` of this programme version: from the cache, or rendered once and kept."""
-    key = f"programme-export:{stamp.key(tag)}"
-    body = cache.get(key)
-    if body is None:
-        body = render()
-        cache.set(key, body, CACHE_SECONDS)
-    return body
+def cached_export(stamp: ProgrammeStamp, *, tag: str, render: Callable[[], bytes]) -> Path:
+    """The file `tag` of this programme version: from the cache directory, or rendered once and kept.
+
+    Writing a version's file removes the same event's and tag's files older than the previous version (the
+    previous one stays, for requests that read its stamp a moment before the change).
+    """
+    directory = Path(settings.ROSTRUM_EXPORT_CACHE_DIR)
+    path = directory / stamp.key(tag)
+    if path.exists():
+        return path
+    directory.mkdir(parents=True, exist_ok=True)
+    body = render()
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".partial-")
+    with os.fdopen(handle, "wb") as file:
+        file.write(body)
+    Path(temporary).chmod(0o644)
+    Path(temporary).replace(path)
+    for older in directory.glob(f"{stamp.event_id}.*.{tag}"):
+        version = older.name.split(".")[1].split("-")[0]
+        if version.isdigit() and int(version) < stamp.version - 1:
+            older.unlink(missing_ok=True)
+    return path

@@ -2,10 +2,11 @@
 
 `/events/<event>/schedule.xml|schedule.json|schedule.ics|programme.csv|programme.json` and
 `/events/<event>/sessions/<session>.ics`. The warm path is one query (the event's programme version) and
-one cache read; the version is part of both the cache key and the ETag (see `exporters.cached`).
+a file handed to the server (sendfile); the version names both the cached file and the ETag (see
+`exporters.cached`).
 """
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import path, register_converter
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -77,9 +78,8 @@ def _serve(request, *, slug: str, tag: str, content_type: str, filename: str, re
     last_modified = int(stamp.changed_at.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        body = cached_export(stamp, tag=tag, render=lambda: render(selectors.event_get(slug=slug)))
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        path = cached_export(stamp, tag=tag, render=lambda: render(selectors.event_get(slug=slug)))
+        response = FileResponse(path.open("rb"), content_type=content_type, filename=filename)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=MAX_AGE_SECONDS)
