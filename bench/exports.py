@@ -15,7 +15,7 @@ import urllib.request
 
 import ecr
 from harness import configure, median, percentile, timed
-from http_load import gunicorn, nginx, requests_per_second
+from http_load import gunicorn, nginx, nginx_proxy_cache, requests_per_second
 
 FORMATS = {"schedule.xml": "frab-xml", "schedule.json": "frab-json", "schedule.ics": "ics"}
 QUERIES = [
@@ -62,29 +62,27 @@ def search_latency(event, label: str) -> None:
 
 
 def warm_http(env, event, seconds: int) -> None:
+    """Warm requests per second, 200 and 304, from Django alone and behind nginx's proxy cache, each beside
+    nginx serving the same bytes as static files."""
     from rostrum.programme.exporters import programme_export
 
     bodies = {name: programme_export(event, format=format) for name, format in FORMATS.items()}
-    with gunicorn(env) as base, nginx(bodies) as static:
+    probe = f"/events/{event.slug}/schedule.xml"
+    with gunicorn(env) as base, nginx(bodies) as static, nginx_proxy_cache(base, probe=probe) as proxy:
         for name in FORMATS:
-            url = f"{base}/events/{event.slug}/{name}"
-            with urllib.request.urlopen(url) as response:  # noqa: S310 - loopback
-                etag = response.headers["ETag"]
-            ours = requests_per_second(url, seconds=seconds)
-            ours_304 = requests_per_second(url, seconds=seconds, headers={"If-None-Match": etag})
-            line = f"{name} warm: {ours:.0f} requests/s, 304: {ours_304:.0f} requests/s"
-            if static:
-                theirs = requests_per_second(f"{static}/{name}", seconds=seconds)
-                with urllib.request.urlopen(f"{static}/{name}") as response:  # noqa: S310 - loopback
-                    static_etag = response.headers["ETag"]
-                theirs_304 = requests_per_second(
-                    f"{static}/{name}", seconds=seconds, headers={"If-None-Match": static_etag}
-                )
-                line += (
-                    f"; nginx static: {theirs:.0f} requests/s, 304: {theirs_304:.0f} requests/s"
-                    f" (ratio {ours / theirs:.2f}, 304 ratio {ours_304 / theirs_304:.2f})"
-                )
-            print(line)
+            static_rps = requests_per_second(f"{static}/{name}", seconds=seconds) if static else None
+            for label, origin in (("", base), (" behind proxy", proxy)):
+                if origin is None:
+                    continue
+                url = f"{origin}/events/{event.slug}/{name}"
+                with urllib.request.urlopen(url) as response:  # noqa: S310 - loopback
+                    etag = response.headers["ETag"]
+                ours = requests_per_second(url, seconds=seconds)
+                ours_304 = requests_per_second(url, seconds=seconds, headers={"If-None-Match": etag})
+                line = f"{name} warm{label}: {ours:.0f} requests/s, 304: {ours_304:.0f} requests/s"
+                if static_rps:
+                    line += f"; nginx static: {static_rps:.0f} requests/s (ratio {ours / static_rps:.2f})"
+                print(line)
 
 
 def main() -> None:

@@ -43,7 +43,9 @@ def gunicorn(env: dict[str, str], *, workers: int = 2):
         f"--workers={workers}",
         f"--bind=127.0.0.1:{port}",
         "--log-level=warning",
-        "--worker-class=sync",
+        "--worker-class=gthread",
+        "--threads=8",
+        "--keep-alive=5",
         "--backlog=2048",
     ]
     process = subprocess.Popen(command, env={**env, "PATH": "/usr/bin:/bin"}, cwd=ROOT)
@@ -55,33 +57,69 @@ def gunicorn(env: dict[str, str], *, workers: int = 2):
         process.wait(timeout=20)
 
 
+def _nginx_binary() -> str | None:
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
 @contextmanager
-def nginx(files: dict[str, bytes]):
-    """nginx (2 workers) serving `files` as static files; yields the base URL, or None without nginx."""
-    binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+def _run_nginx(server_block: str):
+    """nginx with 2 workers and `server_block` (with {port} and {root}); yields (base URL, root) or None."""
+    binary = _nginx_binary()
     if not binary:
         yield None
         return
     root = Path(tempfile.mkdtemp(prefix="rostrum-nginx-"))
     root.chmod(0o755)  # nginx's workers run as an unprivileged user
     (root / "www").mkdir()
-    for name, body in files.items():
-        (root / "www" / name).write_bytes(body)
     port = free_port()
     (root / "nginx.conf").write_text(
         f"""worker_processes 2; daemon off; pid {root}/nginx.pid; error_log {root}/error.log;
 events {{ worker_connections 4096; }}
-http {{ access_log off; sendfile on; tcp_nopush on; types {{ application/xml xml; application/json json;
-text/calendar ics; }} server {{ listen 127.0.0.1:{port}; root {root}/www; }} }}
+http {{ access_log off; sendfile on; tcp_nopush on;
+types {{ application/xml xml; application/json json; text/calendar ics; }}
+{server_block.format(port=port, root=root)} }}
 """
     )
     process = subprocess.Popen([binary, "-c", str(root / "nginx.conf"), "-p", str(root)])
     try:
-        wait_for(f"http://127.0.0.1:{port}/{next(iter(files))}")
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", root
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@contextmanager
+def nginx(files: dict[str, bytes]):
+    """nginx serving `files` as static files; yields the base URL, or None without nginx."""
+    server = "server {{ listen 127.0.0.1:{port}; root {root}/www; }}"
+    with _run_nginx(server) as running:
+        if running is None:
+            yield None
+            return
+        base, root = running
+        for name, body in files.items():
+            (root / "www" / name).write_bytes(body)
+        wait_for(f"{base}/{next(iter(files))}")
+        yield base
+
+
+@contextmanager
+def nginx_proxy_cache(upstream: str, *, probe: str):
+    """nginx caching Rostrum's exports in front of `upstream`, as the README's deployment notes say."""
+    server = (
+        "proxy_cache_path {root}/cache keys_zone=exports:10m max_size=1g; "
+        "server {{ listen 127.0.0.1:{port}; location / {{ proxy_pass " + upstream + "; "
+        'proxy_http_version 1.1; proxy_set_header Connection ""; proxy_cache exports; '
+        "proxy_cache_revalidate on; proxy_cache_lock on; proxy_cache_use_stale updating; "
+        "proxy_ignore_headers Vary; }} }}"
+    )
+    with _run_nginx(server) as running:
+        if running is None:
+            yield None
+            return
+        base, _ = running
+        wait_for(f"{base}{probe}")
+        yield base
 
 
 def requests_per_second(url: str, *, seconds: int = 5, connections: int = 16, headers=None) -> float:
