@@ -37,6 +37,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("rostrum.accounts.urls")),
     path("api/v1/", include((api_patterns, "api"))),
+    path("", include("rostrum.memberships.urls")),
     path("", include("rostrum.programme.urls")),
 ]
 
