@@ -212,6 +212,18 @@ def test_demo_stage_live_has_the_medicolegal_session_live_now(db):
     assert week.on_demand_until > live.ends_at + dt.timedelta(days=30)
 
 
+def test_demo_stage_live_has_the_congress_on_today_and_the_course_next_week(db):
+    run_demo("--stage", "live")
+
+    congress, course = Event.objects.get(slug=CONGRESS), Event.objects.get(slug=COURSE)
+    today = timezone.localdate(timezone=congress.tz)
+    assert congress.start_date < today < congress.end_date
+    assert course.start_date == today + dt.timedelta(days=7)
+    first = course.sessions.order_by("starts_at").first()
+    # Whole days: the course keeps its printed clock time, 12:30 in Vienna.
+    assert first.starts_at.astimezone(course.tz).time() == dt.time(12, 30)
+
+
 def test_demo_stage_live_keeps_the_course_agenda_intact(db):
     run_demo("--stage", "live")
 

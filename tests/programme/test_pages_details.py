@@ -16,6 +16,7 @@ from tests.factories.programme import (
     SessionFactory,
     SessionPersonFactory,
     SessionTypeFactory,
+    vienna,
 )
 from tests.programme.page_data import build_course, build_day, codes_on, session_url, text
 
@@ -208,3 +209,13 @@ def test_person_page_query_count_does_not_grow_with_appearances(client, django_a
 
     with django_assert_num_queries(len(queries)):
         client.get(url)
+
+
+def test_programme_day_tabs_show_only_days_with_sessions(client, db):
+    course = EventFactory(slug="course", start_date=dt.date(2030, 3, 4), end_date=dt.date(2030, 4, 1))
+    SessionFactory(event=course, starts_at=vienna(4, 12, 30))
+    SessionFactory(event=course, starts_at=vienna(4, 12, 30) + dt.timedelta(days=28))
+
+    response = client.get("/events/course/")
+
+    assert [day.isoformat() for day in response.context["days"]] == ["2030-03-04", "2030-04-01"]

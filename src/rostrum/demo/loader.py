@@ -1,6 +1,6 @@
 """The demo programme: three events from the society's own texts (data/*.json), loaded through the services.
 
-The data keeps every time as the seeds print it, in the event's local time. A stage moves ALL of them by one
+The data keeps every time as the seeds print it, in the event's local time. A stage moves each event by one
 shift, so that the demo is upcoming (before), has a session live right now (live) or is over (after).
 Loading again first deletes the demo events, so two runs never duplicate anything.
 """
@@ -150,26 +150,37 @@ def items(template: str, title: str, starts: dt.datetime, length: dt.timedelta) 
     return result
 
 
-def stage_shift(events: list[dict], *, stage: str | None, now: dt.datetime) -> Shift:
-    """The one shift that puts the whole demo at `stage` relative to `now`; no stage: as the seeds say."""
+def stage_shifts(events: list[dict], *, stage: str | None, now: dt.datetime) -> dict[str, Shift]:
+    """The shift of each demo event (by slug) that puts the demo at `stage` relative to `now`.
+
+    No stage: as the seeds say. Before: every event starts a week from now; after: every event ended a
+    week ago (Highlight Week recordings still on demand). Live: the Highlight Week's live session started ten
+    minutes ago, the congress is on today, the course starts in a week. Whole days keep the printed clock
+    times; only the live event needs an exact remainder.
+    """
     if stage is None:
-        return Shift()
+        return {data["event"]["slug"]: Shift() for data in events}
     stage = Stage(stage)
     now = now.astimezone(dt.UTC).replace(second=0, microsecond=0)
-    if stage is Stage.LIVE:
-        data = next(event for event in events if event["event"]["slug"] == LIVE_EVENT)
-        session = next(session for session in data["sessions"] if session["code"] == LIVE_SESSION)
-        tz = ZoneInfo(data["event"]["timezone"])
-        target = now - dt.timedelta(minutes=LIVE_STARTED_MINUTES_AGO)
-        days = (target.astimezone(tz).date() - dt.date.fromisoformat(session["starts"][:10])).days
-        return Shift(days=days, remainder=target - Shift(days=days).at(session["starts"], tz))
-    starts = [session["starts"][:10] for event in events for session in event["sessions"]]
-    ends = [session["ends"][:10] for event in events for session in event["sessions"]]
-    if stage is Stage.BEFORE:
-        first = dt.date.fromisoformat(min(starts))
-        return Shift(days=(now.date() + dt.timedelta(days=DAYS_AWAY) - first).days)
-    last = dt.date.fromisoformat(max(ends))
-    return Shift(days=(now.date() - dt.timedelta(days=DAYS_AWAY) - last).days)
+    shifts = {}
+    for data in events:
+        slug = data["event"]["slug"]
+        first = dt.date.fromisoformat(min(session["starts"][:10] for session in data["sessions"]))
+        last = dt.date.fromisoformat(max(session["ends"][:10] for session in data["sessions"]))
+        if stage is Stage.LIVE and slug == LIVE_EVENT:
+            session = next(session for session in data["sessions"] if session["code"] == LIVE_SESSION)
+            tz = ZoneInfo(data["event"]["timezone"])
+            target = now - dt.timedelta(minutes=LIVE_STARTED_MINUTES_AGO)
+            days = (target.astimezone(tz).date() - dt.date.fromisoformat(session["starts"][:10])).days
+            shifts[slug] = Shift(days=days, remainder=target - Shift(days=days).at(session["starts"], tz))
+        elif stage is Stage.LIVE and data["event"]["kind"] == "congress":
+            middle = first + (last - first) / 2
+            shifts[slug] = Shift(days=(now.date() - middle).days)
+        elif stage in (Stage.BEFORE, Stage.LIVE):
+            shifts[slug] = Shift(days=(now.date() + dt.timedelta(days=DAYS_AWAY) - first).days)
+        else:
+            shifts[slug] = Shift(days=(now.date() - dt.timedelta(days=DAYS_AWAY) - last).days)
+    return shifts
 
 
 @transaction.atomic
@@ -179,10 +190,13 @@ def demo_load(*, stage: str | None = None, now: dt.datetime | None = None) -> li
     Side effects: those of the programme services (activity log, programme version bumps).
     """
     events = read_events()
-    shift = stage_shift(events, stage=stage, now=now or dt.datetime.now(dt.UTC))
+    shifts = stage_shifts(events, stage=stage, now=now or dt.datetime.now(dt.UTC))
     session_types = {session_type.code: session_type for session_type in SessionType.objects.all()}
     with programme_batch():
-        return [event_load(data, shift=shift, session_types=session_types) for data in events]
+        return [
+            event_load(data, shift=shifts[data["event"]["slug"]], session_types=session_types)
+            for data in events
+        ]
 
 
 def event_load(data: dict, *, shift: Shift, session_types: dict[str, SessionType]) -> Event:

@@ -44,6 +44,14 @@ def event_days(*, event: Event) -> list[dt.date]:
     return days
 
 
+def programme_days(*, event: Event) -> list[dt.date]:
+    """The days that have sessions, in the event's time zone (a course's parts may be weeks apart); every
+    day of the event while it has none."""
+    starts = Session.objects.filter(event=event).values_list("starts_at", flat=True)
+    days = sorted({start.astimezone(event.tz).date() for start in starts})
+    return days or event_days(event=event)
+
+
 def local_day_bounds(*, event: Event, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The UTC instants at which `day` starts and ends in the event's time zone."""
     start = dt.datetime.combine(day, dt.time(), tzinfo=event.tz)

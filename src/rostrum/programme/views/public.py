@@ -61,7 +61,7 @@ def programme(request, event):
     instead of one per link, as a congress day has about a thousand of them.
     """
     event = selectors.event_get(slug=event)
-    days = selectors.event_days(event=event)
+    days = selectors.programme_days(event=event)
     day = _chosen_day(request.GET.get("day", ""), days=days, today=timezone.localdate(timezone=event.tz))
     view = request.GET.get("view") if request.GET.get("view") in VIEWS else "list"
     choices = {name: list(values) for name, values in selectors.filter_choices(event=event).items()}
