@@ -219,3 +219,22 @@ def test_programme_day_tabs_show_only_days_with_sessions(client, db):
     response = client.get("/events/course/")
 
     assert [day.isoformat() for day in response.context["days"]] == ["2030-03-04", "2030-04-01"]
+
+
+def test_session_page_links_its_calendar_file(client, db):
+    session = SessionFactory()
+
+    response = client.get(session.get_absolute_url())
+
+    assert f'href="/events/{session.event.slug}/sessions/{session.slug}.ics"' in response.content.decode()
+
+
+def test_programme_page_links_every_export(client, db):
+    event = EventFactory(slug="ecr-links")
+    SessionFactory(event=event)
+
+    page = client.get("/events/ecr-links/").content.decode()
+
+    for file in ("schedule.ics", "schedule.xml", "schedule.json", "programme.csv", "programme.json"):
+        assert f'href="/events/ecr-links/{file}"' in page
+        assert client.get(f"/events/ecr-links/{file}").status_code == 200
