@@ -182,6 +182,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 ROSTRUM_EXPORT_CACHE_DIR = Path(os.environ.get("ROSTRUM_EXPORT_CACHE_DIR", VAR_DIR / "exports"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("ROSTRUM_MEDIA_ROOT", VAR_DIR / "media"))
+# Files only their owner and staff may read (membership proofs); never served as media. Shared by all workers.
+ROSTRUM_PRIVATE_MEDIA_ROOT = Path(os.environ.get("ROSTRUM_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 
 # E-mail: printed to the console while debugging, SMTP (ROSTRUM_EMAIL_HOST, ...) in production.
 EMAIL_BACKEND_PATH = os.environ.get(

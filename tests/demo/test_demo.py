@@ -13,6 +13,7 @@ from rostrum.accounts.models import User
 from rostrum.demo.loader import demo_load
 from rostrum.demo.management.commands.demo import run_tasks_inline
 from rostrum.demo.users import DEMO_USERS, demo_users_load
+from rostrum.memberships.models import Membership
 from rostrum.programme.catalogue import session_types_load
 from rostrum.programme.models import (
     Audience,
@@ -305,3 +306,14 @@ def test_demo_keeps_the_task_backend_chosen_in_the_environment(settings, monkeyp
     run_tasks_inline()
 
     assert type(task_backends["default"]).__name__ == "DatabaseBackend"
+
+
+def test_demo_member_holds_an_active_full_membership_and_the_visitor_none(db):
+    demo_users_load()
+
+    member = User.objects.get(email="member@example.org")
+    visitor = User.objects.get(email="visitor@example.org")
+    assert [m.membership_type.code for m in Membership.objects.filter(user=member, status="active")] == [
+        "full-allied"
+    ]
+    assert not Membership.objects.filter(user=visitor).exists()
