@@ -1,7 +1,14 @@
 from rostrum.programme import services
 from rostrum.programme.enums import ProgrammeStatus
 from rostrum.programme.models import Event
-from tests.factories.programme import EventFactory, RoomFactory, SessionFactory, SessionTypeFactory, vienna
+from tests.factories.programme import (
+    EventFactory,
+    RoomFactory,
+    SessionFactory,
+    SessionTypeFactory,
+    TopicFactory,
+    vienna,
+)
 
 
 def test_moving_a_session_bumps_its_revision_and_the_programme_version(db):
@@ -56,3 +63,24 @@ def test_renaming_a_session_type_bumps_the_events_that_use_it(db):
     session.session_type.save()
     after = {e.pk: e.programme_version for e in Event.objects.all()}
     assert (after[session.event_id] > before[session.event_id], after[other.pk]) == (True, before[other.pk])
+
+
+def test_deleting_a_topic_in_use_bumps_the_events_that_used_it(db):
+    session = SessionFactory()
+    topic = TopicFactory()
+    session.topics.add(topic)
+    before = Event.objects.get(pk=session.event_id).programme_version
+
+    topic.delete()
+
+    assert Event.objects.get(pk=session.event_id).programme_version > before
+
+
+def test_adding_sessions_to_a_topic_from_the_topic_side_bumps_their_event(db):
+    session = SessionFactory()
+    topic = TopicFactory()
+    before = Event.objects.get(pk=session.event_id).programme_version
+
+    topic.sessions.add(session)
+
+    assert Event.objects.get(pk=session.event_id).programme_version > before

@@ -4,7 +4,7 @@ Receivers rather than service calls because staff also edit through the admin, a
 invalidate exports just the same.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from rostrum.accounts.signals import account_deleting, personal_data_requested
@@ -66,19 +66,33 @@ def _events_using(instance) -> set[int]:
     return event_ids
 
 
-@receiver([post_save, post_delete])
+@receiver([post_save, pre_delete])
 def touch_on_catalogue_change(sender, instance, raw=False, **kwargs):
+    # Before a delete: afterwards SET_NULL has emptied the sessions' type and the m2m rows are gone.
     if sender in CATALOGUE and not raw and instance.pk:
         for event_id in _events_using(instance):
             programme_touch(event_id)
 
 
 @receiver(m2m_changed)
-def touch_on_m2m_change(sender, instance, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"} and isinstance(
-        instance, models.Session | models.Event
-    ):
-        programme_touch(instance.event_id if isinstance(instance, models.Session) else instance.pk)
+def touch_on_m2m_change(sender, instance, action, model, pk_set, **kwargs):
+    """Topics, audiences and organisations of sessions and events, changed from either side."""
+    if isinstance(instance, models.Session | models.Event):
+        if action in {"post_add", "post_remove", "post_clear"}:
+            programme_touch(instance.event_id if isinstance(instance, models.Session) else instance.pk)
+        return
+    if not isinstance(instance, CATALOGUE):
+        return
+    if action == "pre_clear":  # e.g. topic.sessions.clear(): afterwards nothing says which events
+        event_ids = _events_using(instance)
+    elif action in {"post_add", "post_remove"} and model is models.Session:
+        event_ids = set(models.Session.objects.filter(pk__in=pk_set).values_list("event_id", flat=True))
+    elif action in {"post_add", "post_remove"} and model is models.Event:
+        event_ids = set(pk_set)
+    else:
+        return
+    for event_id in event_ids:
+        programme_touch(event_id)
 
 
 @receiver(programme_changed)
