@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -14,6 +15,11 @@ REDOC_CSP = {
     "style-src": [*settings.SECURE_CSP["style-src"], CSP.NONCE],
     "worker-src": [CSP.SELF, "blob:"],
 }
+
+
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    return JsonResponse({"detail": "Not found."}, status=404)
+
 
 api_patterns = [
     *programme_api.urlpatterns,
@@ -30,6 +36,10 @@ api_patterns = [
         ),
         name="redoc",
     ),
+    # Last: a URL no route takes (an event "slug" with spaces or accents) still answers JSON, as documented.
+    # Only paths ending in "/", so that /api/v1/events still redirects to /api/v1/events/; [\s\S] as a slug
+    # may hold a newline, which "." does not match.
+    re_path(r"^(?:[\s\S]*/)?$", api_not_found, name="not-found"),
 ]
 
 urlpatterns = [

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import yaml
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -434,3 +435,68 @@ def test_session_without_type_or_room_shows_null(client, db):
     row = client.get(f"{API}/sessions/", {"event": "ecr-2030"}).json()["results"][0]
 
     assert (row["session_type"], row["room"]) == (None, None)
+
+
+# Found by tests/test_api_robustness.py (schemathesis) ---------------------------------------------------
+
+
+def test_society_without_website_shows_an_empty_url_the_schema_allows(client, db):
+    event = EventFactory(slug="ecr-2030")
+    event.supporting_societies.add(OrganisationFactory(name="ESPR", acronym="ESPR", url=""))
+
+    body = client.get(f"{API}/events/ecr-2030/").json()
+    schema = yaml.safe_load(client.get(f"{API}/schema/").content)
+
+    assert body["supporting_societies"] == [{"name": "ESPR", "acronym": "ESPR", "url": ""}]
+    assert schema["components"]["schemas"]["Organisation"]["properties"]["url"] == {
+        "type": "string",
+        "description": "The society's website; empty when the programme gives none.",
+    }
+
+
+def test_search_far_past_the_last_page_is_an_empty_page(client, db):
+    full_session(EventFactory(slug="ecr-2030"), title="Paediatric chest imaging")
+
+    response = client.get(f"{API}/search/", {"q": "paediatric", "page": str(10**20)})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_schema_documents_every_status_the_api_answers(client, db):
+    paths = yaml.safe_load(client.get(f"{API}/schema/").content)["paths"]
+
+    statuses = {
+        (method.upper(), path.removeprefix(API)): sorted(operation["responses"])
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if path.removeprefix(API) in {"/events/", "/session-types/", "/search/", "/me/agenda/"}
+    }
+
+    assert statuses == {
+        ("GET", "/events/"): ["200", "404"],
+        ("GET", "/session-types/"): ["200", "404"],
+        ("GET", "/search/"): ["200", "404"],
+        ("GET", "/me/agenda/"): ["200", "403"],
+        ("POST", "/me/agenda/"): ["200", "403"],
+        ("DELETE", "/me/agenda/"): ["200", "403"],
+    }
+
+
+@pytest.mark.parametrize(
+    "path", ["/events/ecr 2030/", "/events/ñandú/sessions/rc-1/", "/events/ecr%0A2030/", "/no-such-list/"]
+)
+def test_url_no_route_takes_answers_json_404(client, db, path):
+    response = client.get(f"{API}{path}")
+
+    assert (response.status_code, response["Content-Type"], response.json()) == (
+        404,
+        "application/json",
+        {"detail": "Not found."},
+    )
+
+
+def test_api_url_without_its_slash_still_redirects(client, db):
+    response = client.get(f"{API}/events")
+
+    assert (response.status_code, response["Location"]) == (301, f"{API}/events/")

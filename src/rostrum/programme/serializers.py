@@ -55,7 +55,7 @@ class SessionTypeDetailSerializer(SessionTypeSerializer):
 class OrganisationSerializer(serializers.Serializer):
     name = serializers.CharField()
     acronym = serializers.CharField()
-    url = serializers.URLField()
+    url = serializers.CharField(help_text="The society's website; empty when the programme gives none.")
 
 
 class EventSerializer(serializers.Serializer):
@@ -125,23 +125,34 @@ class LocalTimes:
         return in_zone(obj.ends_at, obj.event)
 
 
+class SessionPresentationListSerializer(serializers.ListSerializer):
+    """A session's presentations from the rows the view read for the whole page (context `presentations`)."""
+
+    def get_attribute(self, session: Session) -> list[dict]:
+        return self.context["presentations"][session.pk]
+
+
 class SessionPresentationSerializer(serializers.Serializer):
+    """Formats a row of `selectors.session_presentation_rows`."""
+
     code = serializers.CharField()
     kind = serializers.CharField(help_text="talk, qa, discussion, break or quiz.")
     title = serializers.CharField()
     starts_at = utc_field()
     ends_at = utc_field()
-    speakers = SpeakerSerializer(many=True, source="speaker_roles")
+    speakers = SpeakerSerializer(many=True)
 
-    def to_representation(self, instance) -> dict:
-        speaker = SpeakerSerializer()
+    class Meta:
+        list_serializer_class = SessionPresentationListSerializer
+
+    def to_representation(self, instance: dict) -> dict:
         return {
-            "code": instance.code,
-            "kind": instance.kind,
-            "title": instance.title,
-            "starts_at": in_utc(instance.starts_at),
-            "ends_at": in_utc(instance.ends_at),
-            "speakers": [speaker.to_representation(role) for role in instance.speaker_roles.all()],
+            "code": instance["code"],
+            "kind": instance["kind"],
+            "title": instance["title"],
+            "starts_at": in_utc(instance["starts_at"]),
+            "ends_at": in_utc(instance["ends_at"]),
+            "speakers": instance["speakers"],
         }
 
 

@@ -1,7 +1,8 @@
 """The read API of the programme: events, sessions, presentations, people and session types.
 
 Anyone may read it; only published events appear. Lists are paginated (`?page=`, 50 a page) and cost a fixed
-number of queries whatever their length: the selectors fetch everything a page shows in one go.
+number of queries whatever their length: the selectors fetch everything a page shows in one go. Answers are
+cached under the programme versions they show, with ETags (`api/cached.py`): a warm one costs one query.
 """
 
 from django.urls import path
@@ -14,6 +15,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.settings import APISettings
 
 from rostrum.programme import selectors
+from rostrum.programme.api.cached import (
+    CachedRead,
+    ProgrammeState,
+    event_state,
+    published_events_state,
+    session_types_state,
+)
 from rostrum.programme.errors import ProgrammeError
 from rostrum.programme.serializers import (
     EventFilterSerializer,
@@ -47,7 +55,7 @@ class FormatIsAFilter(DefaultContentNegotiation):
     settings = APISettings(user_settings={"URL_FORMAT_OVERRIDE": None})
 
 
-class ReadApi:
+class ReadApi(CachedRead):
     # Public reads: no sign-in, no filter backends (each list validates its own query parameters).
     # A comment, not a docstring: the schema would show a docstring as every endpoint's description.
 
@@ -66,11 +74,29 @@ class ReadApi:
         return params.validated_data
 
 
-@extend_schema(tags=["programme"], summary="Published events, latest first")
+class WithPresentationRows:
+    """Serializes sessions with their presentations read as rows, for all of them at once (two queries)."""
+
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            sessions = args[0] if kwargs.get("many") else [args[0]]
+            rows = selectors.session_presentation_rows(session_ids=[session.pk for session in sessions])
+            kwargs["context"] = {**self.get_serializer_context(), "presentations": rows}
+        return super().get_serializer(*args, **kwargs)
+
+
+@extend_schema(
+    tags=["programme"],
+    summary="Published events, latest first",
+    responses={200: EventSerializer(many=True), 404: NOT_FOUND},
+)
 class EventListApi(ReadApi, ListAPIView):
     """Congresses, Highlight Weeks, courses and webinars, with links to their pages and sessions."""
 
     serializer_class = EventSerializer
+
+    def programme_state(self) -> ProgrammeState:
+        return published_events_state()
 
     def get_queryset(self):
         return selectors.event_list().prefetch_related("supporting_societies")
@@ -84,6 +110,9 @@ class EventDetailApi(ReadApi, RetrieveAPIView):
 
     serializer_class = EventSerializer
 
+    def programme_state(self) -> ProgrammeState:
+        return event_state(slug=self.kwargs["event"])
+
     def get_object(self):
         return selectors.event_get(slug=self.kwargs["event"])
 
@@ -94,7 +123,7 @@ class EventDetailApi(ReadApi, RetrieveAPIView):
     parameters=[SessionFilterSerializer],
     responses={200: SessionSerializer(many=True), 400: BAD_FILTER, 404: NOT_FOUND},
 )
-class SessionListApi(ReadApi, ListAPIView):
+class SessionListApi(ReadApi, WithPresentationRows, ListAPIView):
     """The filters are those of the programme pages; an empty one means all.
 
     Without `event`, the list holds the sessions of every published event, and `day` cannot be used: a day
@@ -103,12 +132,16 @@ class SessionListApi(ReadApi, ListAPIView):
 
     serializer_class = SessionSerializer
 
+    def programme_state(self) -> ProgrammeState:
+        slug = self.query(SessionFilterSerializer).get("event")
+        return event_state(slug=slug) if slug else published_events_state()
+
     def get_queryset(self):
         params = self.query(SessionFilterSerializer)
         event = selectors.event_get(slug=params.pop("event")) if "event" in params else None
         filters = selectors.SessionFilters(**params)
         try:
-            return selectors.session_list(event=event, filters=filters, with_presentations=True)
+            return selectors.session_list(event=event, filters=filters)
         except ProgrammeError as error:
             raise drf.ValidationError({error.field or "detail": [error.message]}) from error
 
@@ -118,14 +151,17 @@ class SessionListApi(ReadApi, ListAPIView):
     summary="One session of a published event",
     responses={200: SessionSerializer, 404: NOT_FOUND},
 )
-class SessionDetailApi(ReadApi, RetrieveAPIView):
+class SessionDetailApi(ReadApi, WithPresentationRows, RetrieveAPIView):
     """One session, by its event's slug and its own."""
 
     serializer_class = SessionSerializer
 
+    def programme_state(self) -> ProgrammeState:
+        return event_state(slug=self.kwargs["event"])
+
     def get_object(self):
         event = selectors.event_get(slug=self.kwargs["event"])
-        return selectors.session_get(event=event, slug=self.kwargs["session"])
+        return selectors.session_get(event=event, slug=self.kwargs["session"], with_presentations=False)
 
 
 @extend_schema(
@@ -138,6 +174,9 @@ class PresentationListApi(ReadApi, ListAPIView):
     """Every timed item of the event's sessions, with its session, room and speakers."""
 
     serializer_class = PresentationSerializer
+
+    def programme_state(self) -> ProgrammeState:
+        return event_state(slug=self.query(EventFilterSerializer)["event"])
 
     def get_queryset(self):
         event = selectors.event_get(slug=self.query(EventFilterSerializer)["event"])
@@ -155,16 +194,26 @@ class PersonListApi(ReadApi, ListAPIView):
 
     serializer_class = PersonSerializer
 
+    def programme_state(self) -> ProgrammeState:
+        return event_state(slug=self.query(EventFilterSerializer)["event"])
+
     def get_queryset(self):
         event = selectors.event_get(slug=self.query(EventFilterSerializer)["event"])
         return selectors.person_list(event=event)
 
 
-@extend_schema(tags=["programme"], summary="The catalogue of session types, shared by all events")
+@extend_schema(
+    tags=["programme"],
+    summary="The catalogue of session types, shared by all events",
+    responses={200: SessionTypeDetailSerializer(many=True), 404: NOT_FOUND},
+)
 class SessionTypeListApi(ReadApi, ListAPIView):
     """Refresher Course, New Horizons, ...: the `session_type` filter of the sessions takes their slugs."""
 
     serializer_class = SessionTypeDetailSerializer
+
+    def programme_state(self) -> ProgrammeState:
+        return session_types_state()
 
     def get_queryset(self):
         return selectors.session_type_list()
