@@ -314,9 +314,7 @@ def presentation_create(
 
 
 @transaction.atomic
-def presentation_update(
-    presentation: Presentation, *, by=None, speakers=None, **fields: Any
-) -> Presentation:
+def presentation_update(presentation: Presentation, *, by=None, speakers=None, **fields: Any) -> Presentation:
     """Change a timed item; `speakers`, when given, replaces its speakers (people in printed order).
 
     Side effects: activity log with the changed fields, revision bump on a time or status change.
