@@ -13,20 +13,18 @@ from allauth.account.models import EmailAddress
 from axe_playwright_python.sync_playwright import Axe
 
 from rostrum.programme.agenda import agenda_star
-from rostrum.programme.enums import Level, PresentationKind, ProgrammeStatus, SessionFormat, SessionRole
+from rostrum.programme.enums import Level, ProgrammeStatus, SessionFormat
 from rostrum.programme.models import Session
 from tests.factories.accounts import UserFactory
 from tests.factories.programme import (
     AudienceFactory,
     EventFactory,
     PersonFactory,
-    PresentationFactory,
-    PresentationSpeakerFactory,
     RoomFactory,
     SessionFactory,
-    SessionPersonFactory,
     SessionTypeFactory,
     TopicFactory,
+    add_moderator_and_talks,
     vienna,
 )
 
@@ -117,23 +115,7 @@ def build_programme():
         )
         session.topics.add(topic)
         session.audiences.add(audience)
-        SessionPersonFactory(session=session, person=people[n % len(people)], role=SessionRole.MODERATOR)
-        talks = max(2, minutes // 30)
-        for k in range(talks):
-            start = session.starts_at + dt.timedelta(minutes=k * minutes // talks)
-            last = k == talks - 1
-            presentation = PresentationFactory(
-                session=session,
-                code=f"{code}-{k}",
-                starts_at=start,
-                ends_at=start + dt.timedelta(minutes=minutes // talks),
-                title="Q&A Session" if last else f"Case-based review, part {k + 1}",
-                kind=PresentationKind.QA if last else PresentationKind.TALK,
-            )
-            if not last:
-                PresentationSpeakerFactory(
-                    presentation=presentation, person=people[(n + k + 1) % len(people)]
-                )
+        add_moderator_and_talks(session, people=people, offset=n)
     return congress
 
 

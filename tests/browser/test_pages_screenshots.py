@@ -8,19 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from rostrum.programme.enums import Level, PresentationKind, ProgrammeStatus, SessionFormat, SessionRole
+from rostrum.programme.enums import Level, ProgrammeStatus, SessionFormat
 from tests.factories.programme import (
     AudienceFactory,
     EventFactory,
     OrganisationFactory,
     PersonFactory,
-    PresentationFactory,
-    PresentationSpeakerFactory,
     RoomFactory,
     SessionFactory,
-    SessionPersonFactory,
     SessionTypeFactory,
     TopicFactory,
+    add_moderator_and_talks,
     vienna,
 )
 
@@ -132,23 +130,7 @@ def build_programme():
         )
         session.topics.add(topic)
         session.audiences.add(audience)
-        SessionPersonFactory(session=session, person=people[n % len(people)], role=SessionRole.MODERATOR)
-        talks = max(2, minutes // 30)
-        for k in range(talks):
-            start = session.starts_at + dt.timedelta(minutes=k * minutes // talks)
-            last = k == talks - 1
-            presentation = PresentationFactory(
-                session=session,
-                code=f"{code}-{k}",
-                starts_at=start,
-                ends_at=start + dt.timedelta(minutes=minutes // talks),
-                title="Q&A Session" if last else f"Case-based review, part {k + 1}",
-                kind=PresentationKind.QA if last else PresentationKind.TALK,
-            )
-            if not last:
-                PresentationSpeakerFactory(
-                    presentation=presentation, person=people[(n + k + 1) % len(people)]
-                )
+        add_moderator_and_talks(session, people=people, offset=n)
     return congress
 
 

@@ -121,3 +121,28 @@ class PresentationSpeakerFactory(factory.django.DjangoModelFactory):
 
     presentation = factory.SubFactory(PresentationFactory)
     person = factory.LazyAttribute(lambda o: PersonFactory(event=o.presentation.event))
+
+
+def add_moderator_and_talks(session, *, people: list, offset: int) -> None:
+    """Give `session` a moderator and talks of about 30 minutes ending in a Q&A, speakers taken in turn
+    from `people` starting at `offset`: the programme shape of the browser tests."""
+    from rostrum.programme.enums import PresentationKind, SessionRole
+
+    SessionPersonFactory(session=session, person=people[offset % len(people)], role=SessionRole.MODERATOR)
+    minutes = session.duration_minutes
+    talks = max(2, minutes // 30)
+    for k in range(talks):
+        start = session.starts_at + dt.timedelta(minutes=k * minutes // talks)
+        last = k == talks - 1
+        presentation = PresentationFactory(
+            session=session,
+            code=f"{session.code}-{k}",
+            starts_at=start,
+            ends_at=start + dt.timedelta(minutes=minutes // talks),
+            title="Q&A Session" if last else f"Case-based review, part {k + 1}",
+            kind=PresentationKind.QA if last else PresentationKind.TALK,
+        )
+        if not last:
+            PresentationSpeakerFactory(
+                presentation=presentation, person=people[(offset + k + 1) % len(people)]
+            )
