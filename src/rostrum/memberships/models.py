@@ -20,8 +20,7 @@ class ProofStorage(FileSystemStorage):
 
     MEDIA_URL is served to anyone in development and by the web server in production; a proof must only
     reach staff and its owner, through the permission-checking download view. The folder is read from the
-    settings on each use so that tests (and deployments) can move it: ROSTRUM_PRIVATE_MEDIA_ROOT, by default
-    var/private.
+    settings on each use so that tests can move it: ROSTRUM_PRIVATE_MEDIA_ROOT.
     """
 
     def __init__(self):
@@ -29,7 +28,7 @@ class ProofStorage(FileSystemStorage):
 
     @property
     def base_location(self):
-        return str(getattr(settings, "ROSTRUM_PRIVATE_MEDIA_ROOT", settings.VAR_DIR / "private"))
+        return str(settings.ROSTRUM_PRIVATE_MEDIA_ROOT)
 
     @property
     def location(self):
