@@ -30,6 +30,7 @@ LAYER = {
     "errors": 0,
     "models": 1,
     "signals": 1,
+    "storage": 1,
     "services": 2,
     "selectors": 2,
     "permissions": 2,

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rostrum.accounts",
     "rostrum.programme",
     "rostrum.memberships",
+    "rostrum.registration",
     "rostrum.demo",
 ]
 
@@ -202,6 +203,18 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
         "use_tls": env_flag("ROSTRUM_EMAIL_USE_TLS", False),
     }
 DEFAULT_FROM_EMAIL = os.environ.get("ROSTRUM_FROM_EMAIL", "Rostrum <noreply@localhost>")
+
+# The seller printed on invoices, and the country whose VAT rules apply to its sales (taxes.py).
+ROSTRUM_SELLER = {
+    "name": os.environ.get("ROSTRUM_SELLER_NAME", "European Society of Radiology"),
+    "address": os.environ.get("ROSTRUM_SELLER_ADDRESS", "Am Gestade 1\n1010 Vienna"),
+    "country": os.environ.get("ROSTRUM_SELLER_COUNTRY", "AT"),
+    "vat_id": os.environ.get("ROSTRUM_SELLER_VAT_ID", ""),
+    "email": os.environ.get("ROSTRUM_SELLER_EMAIL", "office@example.org"),
+    "bank": os.environ.get("ROSTRUM_SELLER_BANK", "IBAN AT00 0000 0000 0000 0000 · BIC EXAMPLEXXX"),
+}
+# How long a pending (unpaid) order holds its seats before it expires, by payment provider, in hours.
+ROSTRUM_ORDER_EXPIRY_HOURS = int(os.environ.get("ROSTRUM_ORDER_EXPIRY_HOURS", "336"))
 
 # A strict Content-Security-Policy: our own scripts and styles only, no inline code, no CDN.
 SECURE_CSP = {

@@ -6,36 +6,17 @@ from pathlib import Path
 
 from babel.numbers import format_currency
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from rostrum.accounts.enums import Profession
+from rostrum.core.storage import PrivateFileStorage
 from rostrum.memberships.enums import OPEN_STATUSES, GrantKind, MembershipStatus, Region, ReminderKind
 
 
-class ProofStorage(FileSystemStorage):
-    """Proof documents (student cards, training certificates) live outside MEDIA_ROOT and have no URL.
-
-    MEDIA_URL is served to anyone in development and by the web server in production; a proof must only
-    reach staff and its owner, through the permission-checking download view. The folder is read from the
-    settings on each use so that tests can move it: ROSTRUM_PRIVATE_MEDIA_ROOT.
-    """
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return str(settings.ROSTRUM_PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return str(Path(self.base_location).resolve())
-
-    def url(self, name):
-        raise ValueError("Proof documents have no public URL; use the membership's download view.")
+class ProofStorage(PrivateFileStorage):
+    """Proof documents (student cards, training certificates): only staff and their owner may read them."""
 
 
 def proof_path(membership: "Membership", filename: str) -> str:

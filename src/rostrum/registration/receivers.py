@@ -1,0 +1,1 @@
+"""Registration's reactions to lower apps' signals (memberships, accounts)."""
