@@ -30,3 +30,19 @@ def seat_release(product: Product) -> None:
     if product.capacity is None:
         return
     Product.objects.filter(pk=product.pk, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
+
+
+# CONTRACT STUBS (helper C replaces them and seat_hold/seat_release above with the waitlist-aware versions).
+def waitlist_join(*, user, product):
+    """Join the waitlist of a sold-out product (once); return the WaitlistEntry."""
+    raise NotImplementedError
+
+
+def waitlist_leave(entry, *, by):
+    """Leave a waitlist (the person or staff); an open offer moves on to the next person."""
+    raise NotImplementedError
+
+
+def waitlist_offer_expire_due(*, now=None) -> int:
+    """Offers past their time expire and move on to the next person; return how many expired."""
+    raise NotImplementedError

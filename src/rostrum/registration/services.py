@@ -1,0 +1,40 @@
+"""Writes of registration, one entry point per action; each lives in the module of its entity."""
+
+from rostrum.registration.capacity import waitlist_join, waitlist_leave, waitlist_offer_expire_due
+from rostrum.registration.entitlements import (
+    entitlement_grant,
+    entitlement_revoke,
+    entitlements_grant_for_order,
+    entitlements_revoke_for_order,
+)
+from rostrum.registration.invoices import credit_note_issue, invoice_issue
+from rostrum.registration.orders import (
+    cart_add,
+    cart_remove,
+    membership_fee_order_place,
+    order_cancel,
+    order_expire_due,
+    order_mark_paid,
+    order_place,
+    order_refund,
+)
+
+__all__ = [
+    "cart_add",
+    "cart_remove",
+    "credit_note_issue",
+    "entitlement_grant",
+    "entitlement_revoke",
+    "entitlements_grant_for_order",
+    "entitlements_revoke_for_order",
+    "invoice_issue",
+    "membership_fee_order_place",
+    "order_cancel",
+    "order_expire_due",
+    "order_mark_paid",
+    "order_place",
+    "order_refund",
+    "waitlist_join",
+    "waitlist_leave",
+    "waitlist_offer_expire_due",
+]
