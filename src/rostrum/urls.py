@@ -7,6 +7,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from rostrum.programme import api as programme_api
+from rostrum.registration import api as registration_api
 
 # ReDoc styles itself with <style> elements it adds at run time (they carry this page's nonce) and runs its
 # search in a worker it builds from a blob; the rest of the site's policy holds.
@@ -23,6 +24,7 @@ def api_not_found(request, *args, **kwargs) -> JsonResponse:
 
 api_patterns = [
     *programme_api.urlpatterns,
+    *registration_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",
@@ -48,6 +50,7 @@ urlpatterns = [
     path("account/", include("rostrum.accounts.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("", include("rostrum.memberships.urls")),
+    path("", include("rostrum.registration.urls")),
     path("", include("rostrum.programme.urls")),
 ]
 

@@ -14,6 +14,7 @@ from rostrum.accounts import selectors, services
 from rostrum.accounts.forms import AccountDeleteForm, ProfileForm
 from rostrum.accounts.models import User
 from rostrum.accounts.services import PROFILE_FIELDS
+from rostrum.core.errors import RostrumError
 
 
 @login_required
@@ -49,7 +50,12 @@ def data_download(request):
 def account_delete(request):
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.user_account_delete(request.user, by=request.user)
+        try:
+            services.user_account_delete(request.user, by=request.user)
+        except RostrumError as error:
+            # A higher app refused to let go of a row (an order paid this very moment): nothing was deleted.
+            form.add_error(None, error.message)
+            return render(request, "accounts/delete.html", {"form": form})
         logout(request)
         messages.success(request, "Your account is deleted. Thank you for having been with us.")
         return redirect("/")

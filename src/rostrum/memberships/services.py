@@ -2,9 +2,9 @@
 
 A membership's life: `membership_apply` creates it pending approval (its type needs a proof staff check),
 pending payment (its type has a fee) or active (free, no proof). Paid types are paid through the registration
-app's orders once that exists; until then staff confirm the payment (bank transfer, at the desk) with
-`membership_mark_paid`. Active memberships run for the type's validity period and end by
-`membership_expire_due`, run daily with the reminders.
+app's orders (it calls `membership_record_payment` when the order is paid); staff confirm a payment taken
+elsewhere (at the desk) with `membership_mark_paid`. Active memberships run for the type's validity period
+and end by `membership_expire_due`, run daily with the reminders.
 """
 
 import calendar
@@ -55,7 +55,9 @@ def _activate(membership: Membership, *, today: dt.date) -> None:
     membership.valid_until = _end_date(today, membership.membership_type.validity_months)
 
 
-def _settle(membership: Membership, *, by, action: str, today: dt.date | None = None) -> Membership:
+def _settle(
+    membership: Membership, *, by, action: str, today: dt.date | None = None, data: dict | None = None
+) -> Membership:
     """Move a pending membership on once what it waits for is there: approval first, then payment."""
     membership_type = membership.membership_type
     if membership_type.requires_proof and membership.approved_at is None:
@@ -65,7 +67,7 @@ def _settle(membership: Membership, *, by, action: str, today: dt.date | None = 
     else:
         _activate(membership, today=today or timezone.localdate())
     membership.save()
-    activity_log(action=action, actor=by, obj=membership, data={"status": membership.status})
+    activity_log(action=action, actor=by, obj=membership, data={"status": membership.status, **(data or {})})
     if membership.is_active:
         membership_activated.send(sender=Membership, membership=membership)
     return membership
@@ -170,7 +172,37 @@ def membership_mark_paid(membership: Membership, *, by) -> Membership:
     return _settle(membership, by=by, action="memberships.membership.paid")
 
 
-def _extend(membership: Membership, *, by, action: str, today: dt.date | None = None) -> Membership:
+@transaction.atomic
+def membership_record_payment(membership: Membership, *, order_code: str) -> Membership:
+    """Record that a paid order of the registration app paid the fee of `membership`, and return it.
+
+    Called by registration when the order is paid (staff confirmed the transfer, or the provider did), so
+    there is no staff check here: the order is the proof. Same outcomes as membership_mark_paid: pending
+    payment becomes active from today, pending approval keeps the payment for the approval, an active one
+    with a renewal requested is renewed. Raises MembershipError when the membership no longer waits for a
+    fee (cancelled, rejected, already paid). Side effects: paid_at; logs `memberships.membership.paid` with
+    the order code; sends `membership_activated` when it becomes active or is renewed.
+    """
+    data = {"order": order_code}
+    if membership.membership_type.is_free:
+        raise MembershipError(
+            f"{membership.membership_type.name} is free of charge; there is nothing to pay."
+        )
+    if membership.status == MembershipStatus.ACTIVE and membership.renewal_requested_at:
+        membership.paid_at = timezone.now()
+        return _extend(membership, by=None, action="memberships.membership.paid", data=data)
+    if membership.status not in (MembershipStatus.PENDING_PAYMENT, MembershipStatus.PENDING_APPROVAL):
+        raise MembershipError(
+            f"This membership is {_status(membership)}; it is no longer waiting for its fee."
+        )
+    membership.paid_at = timezone.now()
+    membership.renewal_requested_at = None
+    return _settle(membership, by=None, action="memberships.membership.paid", data=data)
+
+
+def _extend(
+    membership: Membership, *, by, action: str, today: dt.date | None = None, data: dict | None = None
+) -> Membership:
     today = today or timezone.localdate()
     months = membership.membership_type.validity_months
     if membership.valid_until and membership.valid_until >= today:
@@ -182,7 +214,10 @@ def _extend(membership: Membership, *, by, action: str, today: dt.date | None = 
     membership.renewal_requested_at = None
     membership.save()
     activity_log(
-        action=action, actor=by, obj=membership, data={"valid_until": membership.valid_until.isoformat()}
+        action=action,
+        actor=by,
+        obj=membership,
+        data={"valid_until": membership.valid_until.isoformat(), **(data or {})},
     )
     membership_activated.send(sender=Membership, membership=membership)
     return membership

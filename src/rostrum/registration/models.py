@@ -393,6 +393,12 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
 
+    def save(self, *args, **kwargs):
+        # An issued invoice is a legal document: it is inserted once (invoices.py) and never updated.
+        if not self._state.adding:
+            raise ValueError(f"{self} was issued and cannot be changed; issue a credit note instead.")
+        super().save(*args, **kwargs)
+
 
 class WaitlistEntry(models.Model):
     """A person waiting for a seat of a full product, in the order they joined.

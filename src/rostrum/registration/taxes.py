@@ -1,11 +1,17 @@
 """The VAT on what a buyer pays, by the product's VAT category and the buyer's country and VAT number.
 
-Listed prices include VAT at the seller's own rate. The rules, applied in order:
+Listed prices include VAT at the seller's own rate (settings.ROSTRUM_SELLER["country"]). The rules, applied
+in order:
 1. An exempt product carries no VAT.
-2. A business buyer in another EU state with a valid VAT number: reverse charge, no VAT; they pay the net.
+2. A business buyer in another EU state with a valid VAT number of that state: reverse charge, no VAT; they
+   pay the net (the listed price less the seller's VAT in it). A VAT number is valid when its format and
+   check digits are (python-stdnum); whether it is registered (VIES) is not asked.
 3. A buyer outside the EU: no EU VAT; they pay the net.
-4. Otherwise (a buyer in the seller's state, a private buyer in the EU, or no country given): the rate of the
-   buyer's EU state (of the seller's state when none is given), the price staying what is listed.
+4. Otherwise (a buyer in the seller's state, with or without a VAT number; a private buyer in the EU or one
+   whose VAT number is invalid or of another state; or no country given): the rate of the buyer's EU state
+   (of the seller's state when none is given), the price staying what is listed.
+The category picks the rate: standard, or the state's reduced rate (admission to educational events and
+e-learning where a state has one). The rates per state are data: data/vat_rates.json.
 """
 
 import json
@@ -34,6 +40,10 @@ class Tax:
     vat: Decimal
     note: str
 
+    @property
+    def net(self) -> Decimal:
+        return self.amount - self.vat
+
 
 @cache
 def vat_rates() -> dict[str, dict[str, Decimal]]:
@@ -53,20 +63,28 @@ def vat_id_valid(vat_id: str) -> bool:
     return bool(vat_id) and eu_vat.is_valid(vat_id)
 
 
+def vat_id_country(vat_id: str) -> str:
+    """The ISO code of the EU state that issued a valid VAT number ("GR" for Greece's "EL…"), else ""."""
+    if not vat_id_valid(vat_id):
+        return ""
+    prefix = eu_vat.compact(vat_id)[:2]
+    return "GR" if prefix == "EL" else prefix
+
+
 def _vat_inside(gross: Decimal, rate: Decimal) -> Decimal:
     return (gross * rate / (HUNDRED + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def tax_for(category: str, *, gross: Decimal, buyer_country: str, buyer_vat_id: str = "") -> Tax:
     """The tax on a line whose listed price (after vouchers) is `gross`, for this buyer."""
-    seller_country = settings.ROSTRUM_SELLER["country"]
-    country = (buyer_country or seller_country).upper()
+    seller_country = settings.ROSTRUM_SELLER["country"].upper()
+    country = (buyer_country or "").strip().upper() or seller_country
     if category == VatCategory.EXEMPT:
         return Tax(amount=gross, rate=Decimal(0), vat=Decimal("0.00"), note="Exempt from VAT")
     seller_rate = _rate(seller_country, category)
     net = gross - _vat_inside(gross, seller_rate)
     in_eu = country in vat_rates()
-    if in_eu and country != seller_country and vat_id_valid(buyer_vat_id):
+    if in_eu and country != seller_country and vat_id_country(buyer_vat_id) == country:
         return Tax(
             amount=net, rate=Decimal(0), vat=Decimal("0.00"), note="Reverse charge: VAT due by the recipient"
         )
