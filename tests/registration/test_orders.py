@@ -298,6 +298,39 @@ def test_order_place_membership_fee_outside_its_membership_is_refused():
     assert error.message == "Full fee is paid from your membership page (My memberships)."
 
 
+def test_order_place_in_person_congress_keeps_the_vat_of_its_place_for_a_business_abroad():
+    congress = priced("120.00", kind=ProductKind.CONGRESS_REGISTRATION)
+
+    order = orders.order_place(
+        buyer=buyer(),
+        products=[congress],
+        buyer_details={"country": "DE", "vat_id": "DE136695976"},
+        at=AT,
+    )
+
+    item = order.items.get()
+    assert (item.amount, item.vat_rate, item.vat_amount, item.tax_note) == (
+        Decimal("120.00"),
+        Decimal("20"),
+        Decimal("20.00"),
+        "Admission to an event: VAT where it is held",
+    )
+
+
+def test_order_place_congress_with_highlight_week_pays_only_the_congress():
+    congress = priced("400.00", name="ECR 2030 congress registration")
+    highlight_week = priced("90.00", kind=ProductKind.HIGHLIGHT_WEEK_PASS)
+    highlight_week.free_for_holders_of.add(congress)
+
+    order = orders.order_place(buyer=buyer(), products=[congress, highlight_week], at=AT)
+
+    assert order.total == Decimal("400.00")
+    assert [item.amount for item in order.items.order_by("product__pk")] == [
+        Decimal("400.00"),
+        Decimal("0.00"),
+    ]
+
+
 def test_order_place_free_provider_for_a_paid_order_is_refused():
     error = refused(orders.order_place, buyer=buyer(), products=[priced()], payment_provider="free", at=AT)
 
@@ -324,7 +357,7 @@ def test_order_place_buyer_details_are_copied_and_reverse_charge_applies():
 
     order = orders.order_place(
         buyer=user,
-        products=[priced("120.00")],
+        products=[priced("120.00", kind=ProductKind.HIGHLIGHT_WEEK_PASS)],
         buyer_details={
             "country": "de",
             "vat_id": "DE 136 695 976",

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from rostrum.memberships.enums import MembershipStatus
 from rostrum.registration.enums import OrderStatus, PriceWindow, ProductKind, WaitlistStatus
-from rostrum.registration.pricing import product_quote, product_quotes
+from rostrum.registration.pricing import product_quote, product_quotes, quotes_for
 from tests.factories.memberships import MembershipTypeFactory
 from tests.factories.programme import EventFactory
 from tests.factories.registration import PriceFactory, ProductFactory, WaitlistEntryFactory
@@ -184,6 +184,21 @@ def test_quote_free_for_holders_needs_the_order_paid():
     holding(user, congress, status=OrderStatus.PENDING)
 
     assert product_quote(highlight_week, user=user, at=AT).amount == Decimal("90.00")
+
+
+def test_quotes_for_an_order_holding_the_qualifying_product_make_it_free():
+    congress = priced("400.00", name="ECR 2030 congress registration")
+    highlight_week = priced("90.00", kind=ProductKind.HIGHLIGHT_WEEK_PASS)
+    highlight_week.free_for_holders_of.add(congress)
+
+    together = quotes_for([congress, highlight_week], user=buyer(), at=AT)
+    alone = quotes_for([highlight_week], user=buyer(), at=AT)
+
+    assert [(quote.amount, quote.label) for quote in together] == [
+        (Decimal("400.00"), "Regular"),
+        (Decimal("0.00"), "Free with ECR 2030 congress registration"),
+    ]
+    assert alone[0].amount == Decimal("90.00")
 
 
 def test_quote_before_sales_open_says_when_in_event_time():

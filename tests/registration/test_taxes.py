@@ -101,6 +101,25 @@ def test_tax_for_buyer_outside_the_eu_pays_the_net_without_vat():
     )
 
 
+@pytest.mark.parametrize(
+    ("country", "vat_id"), [("US", ""), ("DE", GERMAN_VAT_ID), ("FR", ""), ("AT", AUSTRIAN_VAT_ID)]
+)
+def test_tax_for_admission_in_person_is_taxed_where_the_event_is_for_everybody(country, vat_id):
+    tax = tax_for(
+        VatCategory.STANDARD,
+        gross=Decimal("120.00"),
+        buyer_country=country,
+        buyer_vat_id=vat_id,
+        in_person=True,
+    )
+    assert tax == Tax(
+        amount=Decimal("120.00"),
+        rate=Decimal(20),
+        vat=Decimal("20.00"),
+        note="Admission to an event: VAT where it is held",
+    )
+
+
 def test_tax_for_free_line_has_no_vat():
     tax = tax_for(VatCategory.STANDARD, gross=Decimal("0.00"), buyer_country="AT")
     assert (tax.amount, tax.vat) == (Decimal("0.00"), Decimal("0.00"))

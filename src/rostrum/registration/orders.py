@@ -198,6 +198,12 @@ def order_place(
     )
 
 
+def _admission_in_person(product: Product) -> bool:
+    """A congress registration or workshop seat of an event that is not online admits its holder in person."""
+    in_person_kinds = (ProductKind.CONGRESS_REGISTRATION, ProductKind.WORKSHOP_SEAT)
+    return product.kind in in_person_kinds and product.event is not None and not product.event.is_online
+
+
 def _order_items(quotes, discounts, *, details: dict, memberships: dict) -> list[OrderItem]:
     """The unsaved items of an order: price, voucher discount and the VAT for this buyer."""
     items = []
@@ -208,6 +214,7 @@ def _order_items(quotes, discounts, *, details: dict, memberships: dict) -> list
             gross=quote.amount - discount,
             buyer_country=details["buyer_country"],
             buyer_vat_id=details["buyer_vat_id"],
+            in_person=_admission_in_person(product),
         )
         items.append(
             OrderItem(
@@ -277,8 +284,9 @@ def _place(
         OrderItem.objects.bulk_create(items)
         if voucher:
             vouchers.voucher_use(voucher)
-        # Seats last: on PostgreSQL the product row stays locked until commit, so the shorter the better.
-        for item in items:
+        # Seats last: on PostgreSQL the product row stays locked until commit, so the shorter the better. In
+        # the order of the products' keys, so that two buyers of the same workshops never wait for each other.
+        for item in sorted(items, key=lambda item: item.product.pk):
             if item.holds_seat and not capacity.seat_hold(item.product, user=buyer):
                 raise RegistrationError(
                     f"{item.product.name} is sold out: join the waitlist.", field="products"

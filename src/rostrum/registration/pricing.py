@@ -90,11 +90,16 @@ def _in_window(price: Price, at: dt.datetime) -> bool:
     )
 
 
-def _price(product: Product, buyer: _Buyer, at: dt.datetime) -> tuple[Decimal | None, str, str]:
-    """(amount, label, why there is none) for this buyer now."""
+def _price(
+    product: Product, buyer: _Buyer, at: dt.datetime, together: frozenset[int] = frozenset()
+) -> tuple[Decimal | None, str, str]:
+    """(amount, label, why there is none) for this buyer now; `together`: the products ordered with it."""
     for holding in product.free_for_holders_of.all():
         if holding.pk in buyer.paid:
             return Decimal("0.00"), f"Free for holders of {holding.name}", ""
+        if holding.pk in together:
+            # Ordered in the same order, the two share its fate: paid together, cancelled together.
+            return Decimal("0.00"), f"Free with {holding.name}", ""
     current = [price for price in product.prices.all() if _in_window(price, at)]
     applicable = [
         price
@@ -114,8 +119,8 @@ def _price(product: Product, buyer: _Buyer, at: dt.datetime) -> tuple[Decimal | 
     return best.amount, label, ""
 
 
-def _quote(product: Product, buyer: _Buyer, at: dt.datetime) -> Quote:
-    amount, label, no_price = _price(product, buyer, at)
+def _quote(product: Product, buyer: _Buyer, at: dt.datetime, together: frozenset[int] = frozenset()) -> Quote:
+    amount, label, no_price = _price(product, buyer, at, together)
     offered_until = buyer.offers.get(product.pk)
     # The seat freed for the first person on the waitlist stays held for them: for them it is not sold out.
     sold_out = product.seats_left == 0 and offered_until is None
@@ -165,10 +170,12 @@ def product_quote(product: Product, *, user, at: dt.datetime | None = None) -> Q
 
 
 def quotes_for(products, *, user, at: dt.datetime) -> list[Quote]:
-    """Quotes of `products` (a list) for one buyer, read afresh, in the same bounded number of queries."""
-    fresh = {p.pk: p for p in _with_prices(Product.objects.filter(pk__in=[p.pk for p in products]))}
+    """Quotes of `products` (a list: one order or cart) for one buyer, read afresh, in the same bounded
+    number of queries. A product free for holders of another one in the list is free here too."""
+    together = frozenset(product.pk for product in products)
+    fresh = {p.pk: p for p in _with_prices(Product.objects.filter(pk__in=together))}
     buyer = _buyer(user, at)
-    return [_quote(fresh[product.pk], buyer, at) for product in products]
+    return [_quote(fresh[product.pk], buyer, at, together) for product in products]
 
 
 def product_quotes(*, event, user, at: dt.datetime | None = None) -> list[Quote]:

@@ -10,6 +10,9 @@ in order:
 4. Otherwise (a buyer in the seller's state, with or without a VAT number; a private buyer in the EU or one
    whose VAT number is invalid or of another state; or no country given): the rate of the buyer's EU state
    (of the seller's state when none is given), the price staying what is listed.
+Admission to an event held in person (a congress registration, a workshop seat of an event that is not
+online) is taxed where the event takes place (Art. 53 of Directive 2006/112/EC), whoever buys it: rules 2 to 4
+give way to the rate of the seller's state, where Rostrum assumes its in-person events are held.
 The category picks the rate: standard, or the state's reduced rate (admission to educational events and
 e-learning where a state has one). The rates per state are data: data/vat_rates.json.
 """
@@ -75,12 +78,23 @@ def _vat_inside(gross: Decimal, rate: Decimal) -> Decimal:
     return (gross * rate / (HUNDRED + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def tax_for(category: str, *, gross: Decimal, buyer_country: str, buyer_vat_id: str = "") -> Tax:
-    """The tax on a line whose listed price (after vouchers) is `gross`, for this buyer."""
+def tax_for(
+    category: str, *, gross: Decimal, buyer_country: str, buyer_vat_id: str = "", in_person: bool = False
+) -> Tax:
+    """The tax on a line whose listed price (after vouchers) is `gross`, for this buyer; `in_person`: the
+    line is admission to an event held in person."""
     seller_country = settings.ROSTRUM_SELLER["country"].upper()
     country = (buyer_country or "").strip().upper() or seller_country
     if category == VatCategory.EXEMPT:
         return Tax(amount=gross, rate=Decimal(0), vat=Decimal("0.00"), note="Exempt from VAT")
+    if in_person:
+        rate = _rate(seller_country, category)
+        return Tax(
+            amount=gross,
+            rate=rate,
+            vat=_vat_inside(gross, rate),
+            note="Admission to an event: VAT where it is held",
+        )
     seller_rate = _rate(seller_country, category)
     net = gross - _vat_inside(gross, seller_rate)
     in_eu = country in vat_rates()
