@@ -647,3 +647,75 @@ def test_admin_takes_people_off_a_waitlist_through_the_service(admin_client, sea
     waiting.refresh_from_db()
     assert waiting.status == WaitlistStatus.LEFT
     assert ActivityLog.objects.filter(action="registration.waitlist.left").count() == 1
+
+
+def _product_form_data(admin_client, product, **changes) -> dict:
+    """The admin change form of `product` as the page fills it, with `changes`."""
+    response = admin_client.get(f"/admin/registration/product/{product.pk}/change/")
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = str(getattr(value, "pk", value))
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update({f"{management.prefix}-{name}": str(value) for name, value in management.initial.items()})
+        for inline_form in formset.formset.initial_forms:
+            for name in inline_form.fields:
+                value = inline_form.initial.get(name)
+                if value is not None:
+                    data[f"{inline_form.prefix}-{name}"] = str(getattr(value, "pk", value))
+            data[f"{inline_form.prefix}-id"] = str(inline_form.instance.pk)
+    data.update({name: str(value) for name, value in changes.items()})
+    return data
+
+
+def test_admin_raising_capacity_offers_the_new_seats_to_the_waitlist_first(admin_client, seat):
+    place(buyer(), seat)
+    place(buyer(), seat)
+    first, second = buyer(), buyer()
+    services.waitlist_join(user=first, product=seat)
+    services.waitlist_join(user=second, product=seat)
+
+    response = admin_client.post(
+        f"/admin/registration/product/{seat.pk}/change/", _product_form_data(admin_client, seat, capacity=3)
+    )
+
+    assert response.status_code == 302
+    seat.refresh_from_db()
+    assert (seat.capacity, seat.seats_taken) == (3, 3)
+    statuses = [entry.status for entry in seat.waitlist.order_by("joined_at", "pk")]
+    assert statuses == [WaitlistStatus.OFFERED, WaitlistStatus.WAITING]
+
+
+def test_admin_capacity_below_seats_taken_is_refused_with_the_reason(admin_client, seat):
+    place(buyer(), seat)
+    place(buyer(), seat)
+
+    response = admin_client.post(
+        f"/admin/registration/product/{seat.pk}/change/", _product_form_data(admin_client, seat, capacity=1)
+    )
+
+    assert response.status_code == 200
+    assert "2 seats are taken or offered to the waitlist" in str(response.context["adminform"].form.errors)
+    seat.refresh_from_db()
+    assert (seat.capacity, seat.seats_taken) == (2, 2)
+
+
+def test_product_save_never_writes_back_a_stale_seat_count(seat):
+    stale = Product.objects.get(pk=seat.pk)
+    place(buyer(), seat)
+
+    stale.name = "Hands-on ultrasound (morning)"
+    stale.save()
+
+    seat.refresh_from_db()
+    assert (seat.name, seat.seats_taken) == ("Hands-on ultrasound (morning)", 1)

@@ -96,8 +96,38 @@ class PriceInline(admin.TabularInline):
     fields = ("membership_type", "window", "starts_at", "ends_at", "amount")
 
 
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = (
+            *("event", "kind", "code", "name", "description", "position", "is_active", "currency"),
+            *("vat_category", "free_for_holders_of", "available_from", "available_until", "capacity"),
+            *(
+                "offer_hours",
+                "session",
+                "membership_type",
+                "grants_live",
+                "grants_on_demand",
+                "on_demand_until",
+            ),
+        )
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        if capacity is None or self.instance.pk is None:
+            return capacity
+        taken = Product.objects.values_list("seats_taken", flat=True).get(pk=self.instance.pk)
+        if capacity < taken:
+            raise forms.ValidationError(
+                f"{taken} seats are taken or offered to the waitlist; the capacity cannot be lower. "
+                "Cancel or refund orders first."
+            )
+        return capacity
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    form = ProductForm
     list_display = ("name", "code", "event", "kind", "seats", "is_active", "position", "staff_links")
     list_filter = ("event", "kind", "is_active")
     list_select_related = ("event",)
@@ -114,6 +144,14 @@ class ProductAdmin(admin.ModelAdmin):
         ("What it opens", {"fields": ("session", "membership_type", "grants_live", "grants_on_demand")}),
         ("On demand", {"fields": ("on_demand_until",)}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # New seats go to the people waiting first, in the order they joined, not to the next newcomer.
+            offered = services.waitlist_offer_free_seats(obj)
+            if offered:
+                messages.info(request, f"{len(offered)} new seats were offered to the waitlist.")
 
     @admin.display(description="seats taken")
     def seats(self, product) -> str:

@@ -113,6 +113,16 @@ class Product(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # seats_taken moves only through capacity.py's conditional UPDATEs: saving an instance read a moment
+        # ago (an admin form while buyers check out) must not write back a stale count.
+        if not self._state.adding:
+            fields = kwargs.get("update_fields") or [
+                f.name for f in self._meta.concrete_fields if not f.primary_key
+            ]
+            kwargs["update_fields"] = [name for name in fields if name != "seats_taken"]
+        super().save(*args, **kwargs)
+
     @property
     def seats_left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.seats_taken, 0)
