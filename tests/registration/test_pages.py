@@ -323,6 +323,7 @@ def test_paid_order_links_its_invoice(buyer_client, buyer, registration, staff_u
 
 def test_sold_out_workshop_offers_the_waitlist_to_join_and_leave(buyer_client, buyer, workshop):
     services.order_place(buyer=UserFactory(), products=[workshop], payment_provider="bank_transfer")
+    services.waitlist_join(user=UserFactory(), product=workshop)
 
     product = page_of(buyer_client.get("/registration/products/ecr2030-hw104/"))
     assert "Sold out" in product
@@ -335,6 +336,7 @@ def test_sold_out_workshop_offers_the_waitlist_to_join_and_leave(buyer_client, b
     entry = WaitlistEntry.objects.get(user=buyer)
     access = page_of(buyer_client.get("/account/access/"))
     assert "Waiting" in access
+    assert "you are number 2 in the queue" in access
     assert "Leave the waitlist" in access
 
     left = buyer_client.post(f"/account/access/waitlist/{entry.pk}/leave/", follow=True)

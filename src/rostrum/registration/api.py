@@ -234,9 +234,12 @@ class MyEntitlementListApi(RegistrationApi):
 
     @extend_schema(
         tags=["me"],
-        summary="What I may watch now",
+        summary="What I may watch",
         operation_id="me_entitlements_list",
-        description="Entitlements from my paid orders, my memberships and staff, valid now.",
+        description=(
+            "Entitlements from my paid orders, my memberships and staff that have not ended and are not "
+            "withdrawn, including those that start later."
+        ),
         parameters=[PAGE],
         responses={
             200: paginated("Entitlement", EntitlementSerializer(many=True)),

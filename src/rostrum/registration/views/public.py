@@ -297,11 +297,13 @@ def membership_pay(request, pk: int):
 @login_required
 @require_GET
 def my_access(request):
-    entries = (
+    entries = list(
         WaitlistEntry.objects.filter(user=request.user)
         .select_related("product", "product__event")
         .order_by("-joined_at", "-pk")
     )
+    for entry in entries:  # a person waits in a handful of queues at most
+        entry.position = selectors.waitlist_position(entry)
     context = {
         "entitlements": selectors.entitlements_of(request.user),
         "entries": entries,
