@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from rostrum.demo.products import demo_products_detach, demo_products_load
 from rostrum.programme.models import Event, SessionType
 from rostrum.programme.services import (
     audience_get_or_create,
@@ -185,18 +186,23 @@ def stage_shifts(events: list[dict], *, stage: str | None, now: dt.datetime) -> 
 
 @transaction.atomic
 def demo_load(*, stage: str | None = None, now: dt.datetime | None = None) -> list[Event]:
-    """Delete and load the demo events, shifted to `stage`; the session-type catalogue must be loaded.
+    """Delete and load the demo events, shifted to `stage`, then their products (products.py); the
+    session-type catalogue must be loaded.
 
-    Side effects: those of the programme services (activity log, programme version bumps).
+    Side effects: those of the programme services (activity log, programme version bumps) and of the
+    registration catalogue services.
     """
     events = read_events()
     shifts = stage_shifts(events, stage=stage, now=now or dt.datetime.now(dt.UTC))
     session_types = {session_type.code: session_type for session_type in SessionType.objects.all()}
     with programme_batch():
-        return [
+        demo_products_detach([data["event"]["slug"] for data in events])
+        loaded = [
             event_load(data, shift=shifts[data["event"]["slug"]], session_types=session_types)
             for data in events
         ]
+    demo_products_load({event.slug: event for event in loaded}, shifts=shifts)
+    return loaded
 
 
 def event_load(data: dict, *, shift: Shift, session_types: dict[str, SessionType]) -> Event:
