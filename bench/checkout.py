@@ -30,6 +30,7 @@ import asyncio
 import collections
 import datetime as dt
 import os
+import socket
 import ssl
 import subprocess
 import sys
@@ -44,6 +45,17 @@ import httpx
 
 from harness import ROOT, configure, percentile
 from http_load import free_port, wait_for
+
+DEFAULT_REDIS = "redis://127.0.0.1:6379/7"
+
+
+def redis_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/rostrum_bench_checkout"
 ORDERS = "/api/v1/me/orders/"
@@ -473,8 +485,14 @@ def main() -> None:
     parser.add_argument(
         "--pool", type=int, default=0, help="buyers for the throughput phase (default: enough)"
     )
-    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: one per CPU)")
-    parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: two per CPU)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--redis-url",
+        default=None,
+        help="REDIS_URL for the server (cache and sessions), as in production; default: "
+        f"{DEFAULT_REDIS} when it answers, '' for none",
+    )
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     parser.add_argument(
         "--profile", type=int, default=0, metavar="N", help="then profile N checkouts in-process"
@@ -488,9 +506,12 @@ def main() -> None:
     os.environ["ROSTRUM_EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
     env = configure(database_url)
     env["ROSTRUM_EMAIL_BACKEND"] = os.environ["ROSTRUM_EMAIL_BACKEND"]
-    # One process per CPU, threads to overlap the waits for PostgreSQL: the best of 2-6 workers x 2-16 threads
-    # on the 2-CPU machine of the README.
-    workers = args.workers or max(2, os.cpu_count() or 2)
+    redis_url = DEFAULT_REDIS if args.redis_url is None and redis_answers() else (args.redis_url or "")
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    # Two processes per CPU (fewer threads fighting over each interpreter lock), threads to overlap the waits
+    # for PostgreSQL: the best of 2-6 workers x 2-16 threads on the 2-CPU machine of the README.
+    workers = args.workers or 2 * (os.cpu_count() or 1)
     pool_size = args.pool or max(2000, int(args.seconds * 400))
     from django.db import connection
 
@@ -503,7 +524,7 @@ def main() -> None:
     print(
         f"set-up: {len(racers) + len(pool) + len(extra)} buyers with sessions in {took:.1f} s "
         f"on PostgreSQL {connection.cursor().connection.info.server_version}; gunicorn {workers} workers x "
-        f"{args.threads} threads on {os.cpu_count()} CPUs"
+        f"{args.threads} threads on {os.cpu_count()} CPUs; sessions and cache in {redis_url or 'no Redis'}"
     )
     connection.close()  # the server's workers are the ones to talk to the database now
 

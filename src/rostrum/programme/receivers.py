@@ -34,9 +34,8 @@ def _event_id(instance) -> int | None:
     return None
 
 
-@receiver([post_save, post_delete])
 def touch_on_change(sender, instance, **kwargs):
-    if sender in DIRECT + VIA_SESSION + VIA_PRESENTATION and not kwargs.get("raw"):
+    if not kwargs.get("raw"):
         event_id = _event_id(instance)
         if event_id:
             programme_touch(event_id)
@@ -66,12 +65,21 @@ def _events_using(instance) -> set[int]:
     return event_ids
 
 
-@receiver([post_save, pre_delete])
 def touch_on_catalogue_change(sender, instance, raw=False, **kwargs):
     # Before a delete: afterwards SET_NULL has emptied the sessions' type and the m2m rows are gone.
-    if sender in CATALOGUE and not raw and instance.pk:
+    if not raw and instance.pk:
         for event_id in _events_using(instance):
             programme_touch(event_id)
+
+
+# Connected to the programme's own models only: a receiver for every sender would also make Django give up
+# its fast DELETE for every other app's rows (it must then load each row to send the signal).
+for model in DIRECT + VIA_SESSION + VIA_PRESENTATION:
+    post_save.connect(touch_on_change, sender=model)
+    post_delete.connect(touch_on_change, sender=model)
+for model in CATALOGUE:
+    post_save.connect(touch_on_catalogue_change, sender=model)
+    pre_delete.connect(touch_on_catalogue_change, sender=model)
 
 
 @receiver(m2m_changed)

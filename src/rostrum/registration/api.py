@@ -214,7 +214,8 @@ class MyOrderListApi(RegistrationApi):
             if error.field in BuyerSerializer().fields:
                 error.field = f"buyer.{error.field}"
             raise
-        return self.one(listings.order_of(request.user, code=order.code), OrderSerializer, status=201)
+        # The order comes from the service with its items: shown as it is, without reading it again.
+        return self.one(order, OrderSerializer, status=201)
 
 
 class MyOrderDetailApi(RegistrationApi):

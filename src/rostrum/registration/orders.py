@@ -36,7 +36,7 @@ from rostrum.registration.enums import (
 )
 from rostrum.registration.errors import RegistrationError
 from rostrum.registration.models import CartItem, Order, OrderItem, Price, Product, money_display
-from rostrum.registration.pricing import Quote, product_quote, quotes_for
+from rostrum.registration.pricing import Quote, product_quote, products_for_checkout, quotes_for
 from rostrum.registration.signals import order_ended, order_paid
 
 BUYER_DETAILS = ("name", "email", "country", "vat_id", "organisation", "address")
@@ -105,17 +105,20 @@ def cart_remove(*, user, product) -> None:
 # Checkout --------------------------------------------------------------------------------------------------
 
 
-def _products(buyer, products) -> list[Product]:
-    """The products to order: those given (objects or codes) or the cart's; each once."""
+def _products(buyer, products, *, memberships: dict) -> list[Product]:
+    """The products to order, read afresh with their prices: those given (objects or codes) or the cart's;
+    each once, in one currency; membership fees only for the memberships they pay."""
     if products is None:
-        products = [item.product for item in CartItem.objects.filter(user=buyer).select_related("product")]
+        products = list(CartItem.objects.filter(user=buyer).values_list("product_id", flat=True))
     codes = [p for p in products if isinstance(p, str)]
-    by_code = {p.code: p for p in Product.objects.filter(code__in=codes)} if codes else {}
+    pks = [p if isinstance(p, int) else p.pk for p in products if not isinstance(p, str)]
+    found = products_for_checkout(codes=codes, pks=pks) if products else {}
     resolved = []
     for given in products:
-        if isinstance(given, str) and given not in by_code:
+        key = given if isinstance(given, str | int) else given.pk
+        if key not in found:
             raise RegistrationError(f"There is no product “{given}”.", field="products")
-        product = by_code[given] if isinstance(given, str) else given
+        product = found[key]
         if any(p.pk == product.pk for p in resolved):
             raise RegistrationError(
                 f"{product.name} is in the order twice; each product is ordered once.", field="products"
@@ -123,6 +126,11 @@ def _products(buyer, products) -> list[Product]:
         resolved.append(product)
     if not resolved:
         raise RegistrationError("Your cart is empty: add what you want to order first.", field="products")
+    for product in resolved:
+        if product.pk not in memberships:
+            _refuse_membership_fee(product, field="products")
+    if len({product.currency for product in resolved}) > 1:
+        raise RegistrationError("Products in different currencies are ordered separately.", field="products")
     return resolved
 
 
@@ -204,6 +212,13 @@ def _admission_in_person(product: Product) -> bool:
     return product.kind in in_person_kinds and product.event is not None and not product.event.is_online
 
 
+def _loaded(order: Order, relation: str, rows: list) -> None:
+    """Give `order` its related rows as prefetch_related would (Django's own prefetch does the same)."""
+    queryset = getattr(order, relation).all()
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    order.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
+
+
 def _order_items(quotes, discounts, *, details: dict, memberships: dict) -> list[OrderItem]:
     """The unsaved items of an order: price, voucher discount and the VAT for this buyer."""
     items = []
@@ -247,18 +262,13 @@ def _place(
     at = at or timezone.now()
     if not _signed_in(buyer):
         raise RegistrationError("Please sign in to order.")
-    products = _products(buyer, products)
-    for product in products:
-        if product.pk not in memberships:
-            _refuse_membership_fee(product, field="products")
-    if len({product.currency for product in products}) > 1:
-        raise RegistrationError("Products in different currencies are ordered separately.", field="products")
+    products = _products(buyer, products, memberships=memberships)
     details = _buyer_details(buyer, buyer_details)
     with transaction.atomic():
         # One checkout per buyer at a time: a second one (a double click) waits, then sees the first order
         # and is refused, so nobody orders a product twice.
         list(get_user_model().objects.select_for_update().filter(pk=buyer.pk).values_list("pk", flat=True))
-        quotes = quotes_for(products, user=buyer, at=at)
+        quotes = quotes_for(products, user=buyer, at=at, fresh=True)
         for quote in quotes:
             if not quote.available:
                 raise _unavailable(quote, field="products")
@@ -293,6 +303,11 @@ def _place(
                 )
         provider.start(order)
         CartItem.objects.filter(user=buyer, product__in=products).delete()
+        # The caller (a page, the API) shows the order at once: it comes with its items, and an order that
+        # awaits payment with its (no) invoices, without another query.
+        _loaded(order, "items", items)
+        if not provider.pays_at_once:
+            _loaded(order, "invoices", [])
         activity_log(
             action="registration.order.placed",
             actor=buyer,

@@ -54,8 +54,9 @@ class _Buyer:
     offers: dict[int, dt.datetime] = field(default_factory=dict)  # product → until when a seat is offered
 
 
-def _buyer(user, at: dt.datetime) -> _Buyer:
-    """Three queries for a signed-in buyer (memberships, order items, waitlist offers); none for a visitor."""
+def _buyer(user, at: dt.datetime, *, seats: bool = True) -> _Buyer:
+    """Three queries for a signed-in buyer (memberships, order items, waitlist offers: only when `seats`, some
+    product has a seat limit); none for a visitor."""
     if not getattr(user, "is_authenticated", False):
         return _Buyer()
     day = timezone.localdate(at)
@@ -71,9 +72,13 @@ def _buyer(user, at: dt.datetime) -> _Buyer:
     paid, pending = set(), set()
     for product_id, status in held:
         (paid if status == OrderStatus.PAID else pending).add(product_id)
-    offers = WaitlistEntry.objects.filter(
-        user=user, status=WaitlistStatus.OFFERED, offer_expires_at__gt=at
-    ).values_list("product_id", "offer_expires_at")
+    offers = (
+        WaitlistEntry.objects.filter(
+            user=user, status=WaitlistStatus.OFFERED, offer_expires_at__gt=at
+        ).values_list("product_id", "offer_expires_at")
+        if seats
+        else ()
+    )
     return _Buyer(frozenset(types), frozenset(paid), frozenset(pending), dict(offers))
 
 
@@ -94,7 +99,10 @@ def _price(
     product: Product, buyer: _Buyer, at: dt.datetime, together: frozenset[int] = frozenset()
 ) -> tuple[Decimal | None, str, str]:
     """(amount, label, why there is none) for this buyer now; `together`: the products ordered with it."""
-    for holding in product.free_for_holders_of.all():
+    # Only a buyer with paid products, or an order of several, can meet a free rule: the others never read
+    # the rule (a checkout of one product saves the query).
+    holdings = product.free_for_holders_of.all() if buyer.paid or len(together) > 1 else ()
+    for holding in holdings:
         if holding.pk in buyer.paid:
             return Decimal("0.00"), f"Free for holders of {holding.name}", ""
         if holding.pk in together:
@@ -153,10 +161,22 @@ def _quote(product: Product, buyer: _Buyer, at: dt.datetime, together: frozenset
     return Quote(product, amount, label, not reason, reason, sold_out)
 
 
-def _with_prices(products):
-    return products.select_related("event").prefetch_related(
-        Prefetch("prices", queryset=Price.objects.select_related("membership_type")), "free_for_holders_of"
+def _with_prices(products, *, holders: bool = True):
+    """Products with their event and prices (and their free rules, for lists that show many products)."""
+    products = products.select_related("event").prefetch_related(
+        Prefetch("prices", queryset=Price.objects.select_related("membership_type"))
     )
+    return products.prefetch_related("free_for_holders_of") if holders else products
+
+
+def products_for_checkout(*, codes=(), pks=()) -> dict:
+    """The products of a checkout by code and by key, read with their prices in two queries; free rules are
+    read only for the buyers they can concern (see _price)."""
+    found = _with_prices(Product.objects.filter(Q(code__in=codes) | Q(pk__in=pks)), holders=False)
+    by_key = {}
+    for product in found:
+        by_key[product.code] = by_key[product.pk] = product
+    return by_key
 
 
 def product_quote(product: Product, *, user, at: dt.datetime | None = None) -> Quote:
@@ -166,24 +186,27 @@ def product_quote(product: Product, *, user, at: dt.datetime | None = None) -> Q
     """
     at = at or timezone.now()
     fresh = _with_prices(Product.objects.filter(pk=product.pk)).get()
-    return _quote(fresh, _buyer(user, at), at)
+    return _quote(fresh, _buyer(user, at, seats=fresh.capacity is not None), at)
 
 
-def quotes_for(products, *, user, at: dt.datetime) -> list[Quote]:
-    """Quotes of `products` (a list: one order or cart) for one buyer, read afresh, in the same bounded
-    number of queries. A product free for holders of another one in the list is free here too."""
+def quotes_for(products, *, user, at: dt.datetime, fresh: bool = False) -> list[Quote]:
+    """Quotes of `products` (a list: one order or cart) for one buyer, in a bounded number of queries. A
+    product free for holders of another one in the list is free here too. The products are read afresh
+    unless `fresh` says they were just read by products_for_checkout."""
     together = frozenset(product.pk for product in products)
-    fresh = {p.pk: p for p in _with_prices(Product.objects.filter(pk__in=together))}
-    buyer = _buyer(user, at)
-    return [_quote(fresh[product.pk], buyer, at, together) for product in products]
+    if not fresh:
+        by_pk = {product.pk: product for product in _with_prices(Product.objects.filter(pk__in=together))}
+        products = [by_pk[product.pk] for product in products]
+    buyer = _buyer(user, at, seats=any(product.capacity is not None for product in products))
+    return [_quote(product, buyer, at, together) for product in products]
 
 
 def product_quotes(*, event, user, at: dt.datetime | None = None) -> list[Quote]:
     """Quotes for the active products of `event`, in their order, in a bounded number of queries.
 
-    Six queries for a signed-in buyer, three for a visitor, whatever the number of products.
+    Six queries at most for a signed-in buyer, three for a visitor, whatever the number of products.
     """
     at = at or timezone.now()
     products = list(_with_prices(Product.objects.filter(event=event, is_active=True)))
-    buyer = _buyer(user, at)
+    buyer = _buyer(user, at, seats=any(product.capacity is not None for product in products))
     return [_quote(product, buyer, at) for product in products]
