@@ -27,21 +27,6 @@ from tests.factories.registration import EntitlementFactory, VoucherFactory, Wai
 from tests.registration.orders_support import buyer, priced, workshop
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.ROSTRUM_PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
-@pytest.fixture
-def event(db):
-    return EventFactory(slug="ecr-2030", title="ECR 2030")
-
-
-@pytest.fixture
-def congress(event):
-    return priced("450.00", event=event, code="ecr2030-congress", name="ECR 2030 congress registration")
-
-
 @pytest.fixture
 def seat(event):
     return workshop(2, "80.00", event=event, code="ecr2030-ultrasound", name="Hands-on ultrasound")
