@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rostrum.programme",
     "rostrum.memberships",
     "rostrum.registration",
+    "rostrum.streaming",
     "rostrum.demo",
 ]
 

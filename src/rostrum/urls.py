@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from rostrum.programme import api as programme_api
 from rostrum.registration import api as registration_api
+from rostrum.streaming import api as streaming_api
 
 # ReDoc styles itself with <style> elements it adds at run time (they carry this page's nonce) and runs its
 # search in a worker it builds from a blob; the rest of the site's policy holds.
@@ -25,6 +26,7 @@ def api_not_found(request, *args, **kwargs) -> JsonResponse:
 api_patterns = [
     *programme_api.urlpatterns,
     *registration_api.urlpatterns,
+    *streaming_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",
@@ -51,6 +53,7 @@ urlpatterns = [
     path("api/v1/", include((api_patterns, "api"))),
     path("", include("rostrum.memberships.urls")),
     path("", include("rostrum.registration.urls")),
+    path("", include("rostrum.streaming.urls")),
     path("", include("rostrum.programme.urls")),
 ]
 
