@@ -1,8 +1,22 @@
-"""What every app shares: the activity log of state changes."""
+"""What every app shares: the activity log of state changes, and saving rows whose counters move elsewhere."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+
+def save_kwargs_without(instance: models.Model, kwargs: dict, names: tuple[str, ...]) -> dict:
+    """The save() arguments of an existing row with `names` left out of what is written.
+
+    For columns that only move by their own conditional UPDATE (a version, a seat count): saving an instance
+    read a moment ago (an admin form) must not write back a stale value. A new row is written whole.
+    """
+    if instance._state.adding:
+        return kwargs
+    fields = kwargs.get("update_fields") or [
+        f.name for f in instance._meta.concrete_fields if not f.primary_key
+    ]
+    return {**kwargs, "update_fields": [name for name in fields if name not in names]}
 
 
 class ActivityLog(models.Model):

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from rostrum.core.models import save_kwargs_without
 from rostrum.programme.enums import (
     EventKind,
     Level,
@@ -124,12 +125,7 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         # The programme version only moves forward, through programme_touch(); saving a stale instance (an
         # admin form) must not rewind it, or an old ETag could name new content.
-        if not self._state.adding:
-            fields = kwargs.get("update_fields") or [
-                f.name for f in self._meta.concrete_fields if not f.primary_key
-            ]
-            kwargs["update_fields"] = [f for f in fields if f not in self.VERSION_FIELDS]
-        super().save(*args, **kwargs)
+        super().save(*args, **save_kwargs_without(self, kwargs, self.VERSION_FIELDS))
 
     def get_absolute_url(self) -> str:
         return reverse("programme:event", kwargs={"event": self.slug})

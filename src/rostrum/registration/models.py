@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from rostrum.core.models import save_kwargs_without
 from rostrum.core.storage import PrivateFileStorage
 from rostrum.registration.enums import (
     OPEN_WAITLIST_STATUSES,
@@ -116,12 +117,7 @@ class Product(models.Model):
     def save(self, *args, **kwargs):
         # seats_taken moves only through capacity.py's conditional UPDATEs: saving an instance read a moment
         # ago (an admin form while buyers check out) must not write back a stale count.
-        if not self._state.adding:
-            fields = kwargs.get("update_fields") or [
-                f.name for f in self._meta.concrete_fields if not f.primary_key
-            ]
-            kwargs["update_fields"] = [name for name in fields if name != "seats_taken"]
-        super().save(*args, **kwargs)
+        super().save(*args, **save_kwargs_without(self, kwargs, ("seats_taken",)))
 
     @property
     def seats_left(self) -> int | None:

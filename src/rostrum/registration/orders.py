@@ -134,11 +134,6 @@ def _products(buyer, products, *, memberships: dict) -> list[Product]:
     return resolved
 
 
-def _vat_country(vat_id: str) -> str:
-    prefix = vat_id[:2]
-    return "GR" if prefix == "EL" else prefix  # Greek VAT numbers start with EL
-
-
 def _buyer_details(buyer, details: dict | None) -> dict[str, str]:
     """The buyer's details as the order keeps them: those given, else the profile's; checked."""
     details = details or {}
@@ -153,7 +148,7 @@ def _buyer_details(buyer, details: dict | None) -> dict[str, str]:
     if vat_id:
         if len(vat_id) > 20 or (country in taxes.vat_rates() and not taxes.vat_id_valid(vat_id)):
             raise RegistrationError(f"{vat_id} is not a valid EU VAT number.", field="vat_id")
-        if country in taxes.vat_rates() and _vat_country(vat_id) != country:
+        if country in taxes.vat_rates() and taxes.vat_id_country(vat_id) != country:
             raise RegistrationError(
                 f"The VAT number {vat_id} is not one of {countries.name(country)}.", field="vat_id"
             )
