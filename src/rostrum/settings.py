@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rostrum.memberships",
     "rostrum.registration",
     "rostrum.streaming",
+    "rostrum.cme",
     "rostrum.demo",
 ]
 

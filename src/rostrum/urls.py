@@ -6,6 +6,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from rostrum.cme import api as cme_api
 from rostrum.programme import api as programme_api
 from rostrum.registration import api as registration_api
 from rostrum.streaming import api as streaming_api
@@ -27,6 +28,7 @@ api_patterns = [
     *programme_api.urlpatterns,
     *registration_api.urlpatterns,
     *streaming_api.urlpatterns,
+    *cme_api.urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",
@@ -54,6 +56,7 @@ urlpatterns = [
     path("", include("rostrum.memberships.urls")),
     path("", include("rostrum.registration.urls")),
     path("", include("rostrum.streaming.urls")),
+    path("", include("rostrum.cme.urls")),
     path("", include("rostrum.programme.urls")),
 ]
 

@@ -21,3 +21,23 @@ class PlayerStatus(models.TextChoices):
     UPCOMING = "upcoming", "Upcoming"
     ON_DEMAND = "on_demand", "On demand"
     UNAVAILABLE = "unavailable", "Not available"
+
+
+class HeartbeatSource(models.TextChoices):
+    """What the player was showing: the room's live stream or a recording."""
+
+    LIVE = "live", "Live stream"
+    RECORDING = "recording", "Recording"
+
+
+class AttendanceMode(models.TextChoices):
+    """How a participant followed a session; each is folded apart (DESIGN.md, "Attendance")."""
+
+    LIVE = "live", "Live stream"
+    ON_DEMAND = "on_demand", "On demand"
+    ON_SITE = "on_site", "On site"
+
+
+class ScanDirection(models.TextChoices):
+    IN = "in", "In"
+    OUT = "out", "Out"

@@ -1,0 +1,3 @@
+"""CME API: certificates (to be written)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""CME API: credits (to be written)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""CME API: evaluation (to be written)."""
+
+urlpatterns = []

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CmeConfig(AppConfig):
+    name = "rostrum.cme"
+    label = "cme"
+    verbose_name = "CME"

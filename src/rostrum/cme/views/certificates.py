@@ -1,0 +1,3 @@
+"""CME pages: certificates (to be written)."""
+
+urlpatterns = []

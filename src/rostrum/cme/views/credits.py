@@ -1,0 +1,3 @@
+"""CME pages: credits (to be written)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""CME pages: evaluation (to be written)."""
+
+urlpatterns = []
